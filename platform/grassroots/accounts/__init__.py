@@ -1,0 +1,1 @@
+"""People and their access: users, memberships (user × tenant × office × scope), API tokens."""

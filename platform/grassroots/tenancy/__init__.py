@@ -1,0 +1,1 @@
+"""Tenants (jurisdictions), their areas and units, the current-tenant resolver and permissions."""
