@@ -89,3 +89,39 @@ def instance_dir(tmp_path) -> Path:
 
 def copy_file(src: Path, dst: Path) -> None:
     shutil.copyfile(src, dst)
+
+
+# --- Seeded databases: the six demo tenants and the operator, built once per session, cloned per test.
+
+DEMO_PASSWORD = "demo-2026"
+DEMO_TENANTS = ("yunnan", "lijiang", "kunming", "yuxi", "jilin", "shandong")
+
+
+def build_seeded(app) -> None:
+    """What `grassroots demo seed` makes: the operator, then the demo manifests through onboarding."""
+    from grassroots.demo.commands import ensure_operator, seed_tenants
+
+    ensure_operator()
+    seed_tenants(Path(app.config["TENANTS_DIR"]))
+
+
+@pytest.fixture()
+def seeded_app(template_factory, tmp_path):
+    """An app on its own copy of the seeded database."""
+    app, url = _clone_app(template_factory, "seeded", build_seeded, tmp_path)
+    with app.app_context():
+        yield app
+    dbutil.dispose(app)
+    dbutil.drop(BACKEND, url)
+
+
+@pytest.fixture()
+def seeded_client(seeded_app):
+    return seeded_app.test_client()
+
+
+def login(client, username: str, password: str = DEMO_PASSWORD):
+    """Sign in through the login form (CSRF is off in the test config); fails the test if refused."""
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code in (302, 303), f"login as {username} answered {response.status_code}"
+    return response

@@ -54,9 +54,16 @@ def configure_db(app: Flask) -> None:
 
 
 def configure_security(app: Flask) -> None:
+    from grassroots.api import security as request_security
+
+    if app.config.get("PROXY_FIX_X_FOR"):  # believe X-Forwarded-For only from that many proxies
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    request_security.init_app(app)  # bearer tokens under /api/, CSRF for everything cookie-authenticated
 
     @app.after_request
     def _headers(response):
@@ -78,7 +85,10 @@ def configure_i18n(app: Flask) -> None:
 
 
 def configure_api(app: Flask) -> None:
+    from grassroots.api import openapi
+
     api.init_app(app)
+    openapi.init_app(app)
 
 
 def register_modules(app: Flask) -> None:

@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup
 
 # Modules that contribute CLI groups; each exposes `register(app)`.
 CLI_MODULES = (
+    "grassroots.db.commands",
     "grassroots.tenancy.commands",
     "grassroots.audit.commands",
     "grassroots.packs.commands",

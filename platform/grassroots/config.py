@@ -76,6 +76,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "UPLOAD_DIR": str(instance / "uploads"),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_SECONDS": int(env.get("LOGIN_LOCK_SECONDS", "900")),
+        "LOGIN_IP_MAX_FAILURES": int(env.get("LOGIN_IP_MAX_FAILURES", "30")),
+        "LOGIN_IP_WINDOW_SECONDS": int(env.get("LOGIN_IP_WINDOW_SECONDS", "900")),
+        # How many reverse proxies in front set X-Forwarded-For; 0 = the header is not believed.
+        "PROXY_FIX_X_FOR": int(env.get("PROXY_FIX_X_FOR", "0")),
         "EVALUATE_RATE_PER_MINUTE": int(env.get("EVALUATE_RATE_PER_MINUTE", "120")),
         "API_TITLE": "Grassroots Talent Platform API",
         "API_VERSION": "v1",

@@ -1,4 +1,6 @@
 """Imports every model module so metadata is complete (migrations and the schema test rely on it)."""
 
 from grassroots.accounts import models as accounts_models  # noqa: F401
+from grassroots.audit import models as audit_models  # noqa: F401
+from grassroots.packs import models as packs_models  # noqa: F401
 from grassroots.tenancy import models as tenancy_models  # noqa: F401

@@ -1,4 +1,5 @@
-"""Loading the signed-in user: session ids carry a version so logout ends every session."""
+"""Loading the signed-in user: session ids carry a version so logout ends every session; bearer
+tokens are read only under /api/ (see grassroots.api.security, which calls these)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,21 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def bearer_token(request) -> str | None:
+    """The raw bearer token of an /api/ request ("" if the header is empty), else None."""
+    if not request.path.startswith("/api/"):
+        return None
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return raw.strip()
+
+
 def load_user_from_request(request) -> User | None:
-    """Bearer tokens for the API; filled in by the tokens service."""
+    """The owner of a valid, unrevoked bearer token on an /api/ path; None otherwise."""
     from grassroots.accounts import tokens
 
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer ") or not request.path.startswith("/api/"):
+    raw = bearer_token(request)
+    if not raw:
         return None
-    return tokens.user_for_token(header[len("Bearer "):].strip())
+    return tokens.user_for_token(raw)

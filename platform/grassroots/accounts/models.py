@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,6 +17,7 @@ from grassroots.db import db, utcnow
 
 class User(db.Model):
     __tablename__ = "users"
+    __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -60,6 +61,7 @@ class User(db.Model):
 
 class Membership(db.Model):
     __tablename__ = "memberships"
+    __audited__ = True
     __table_args__ = (UniqueConstraint("user_id", "tenant_id", "office", "scope_kind", "scope_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,13 +73,15 @@ class Membership(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
-    tenant = relationship("Tenant")
+    # Joined: the tenant switcher and /api/v1/me read every membership's tenant (no N+1).
+    tenant = relationship("Tenant", lazy="joined")
 
 
 class ApiToken(db.Model):
     """A bearer token a user creates for scripts; only its hash is stored; revocable."""
 
     __tablename__ = "api_tokens"
+    __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -89,3 +93,22 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship()
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in, kept for the lock window: rate limits shared by every worker process.
+
+    Counted per client address (the IP limit) and per username, so an unknown username locks exactly
+    like a known one and lockouts cannot be used to discover which usernames exist.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_ip_at", "ip", "at"),
+        Index("ix_login_failures_username_key_at", "username_key", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(String(45))
+    username_key: Mapped[str] = mapped_column(String(64))  # HMAC of the name typed, never the name
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -3,7 +3,8 @@
 The tenant lives in a context variable set from the URL (or explicitly by a CLI command). Reading a
 tenant table with no tenant set raises: "no tenant" never means "all tenants". Inserts are stamped
 with the current tenant, and an insert for another tenant is refused. On PostgreSQL the same id is
-also written per transaction to `app.tenant_id` for row-level security, the second wall.
+also written per transaction to `app.tenant_id` for row-level security, the second wall, and
+re-synced before every ORM statement and flush when the context changed inside the transaction.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import ForeignKey, event, text
-from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, scoped_session, with_loader_criteria
 
 _current: ContextVar[int | None] = ContextVar("grassroots_tenant_id", default=None)
 _unscoped: ContextVar[bool] = ContextVar("grassroots_unscoped", default=False)
@@ -47,17 +48,19 @@ def peek_tenant_id() -> int | None:
 
 
 @contextmanager
-def tenant_context(tenant_id: int, session: Session | None = None) -> Iterator[None]:
-    """Run a block as one tenant; also re-sets the PostgreSQL setting if a transaction is open."""
+def tenant_context(tenant_id: int | None, session: Session | scoped_session | None = None) -> Iterator[None]:
+    """Run a block as one tenant (None: as no tenant); the PostgreSQL setting follows it."""
     token = _current.set(tenant_id)
     if session is not None:
         _apply_pg_setting(session)
     try:
         yield
-    finally:
-        _current.reset(token)
-        if session is not None:
-            _apply_pg_setting(session)
+    except BaseException:
+        _current.reset(token)  # no SQL while unwinding (the transaction may be aborted); ORM re-syncs
+        raise
+    _current.reset(token)
+    if session is not None:
+        _apply_pg_setting(session)
 
 
 def set_tenant(tenant_id: int | None) -> None:
@@ -79,12 +82,36 @@ def _is_scoped(mapper) -> bool:
     return issubclass(mapper.class_, TenantScoped)
 
 
-def _apply_pg_setting(session: Session) -> None:
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql" or not session.in_transaction():
-        return
+_PG_KEY = "grassroots_pg_tenant"  # session.info: the tenant the open transaction's setting holds
+_UNSET = object()
+
+
+def _set_pg(connection, session: Session) -> None:
+    """Transaction-local (`true`) and a bound parameter: never leaks to the next pooled checkout."""
     tid = _current.get()
-    session.execute(text("SELECT set_config('app.tenant_id', :tid, true)"), {"tid": "" if tid is None else str(tid)})
+    connection.execute(text("SELECT set_config('app.tenant_id', :tid, true)"), {"tid": "" if tid is None else str(tid)})
+    session.info[_PG_KEY] = tid
+
+
+def _apply_pg_setting(session: Session | scoped_session) -> None:
+    """Bring the open transaction's `app.tenant_id` in line with the context, if it differs.
+
+    The context can change after the transaction began (the URL resolver reads the tenant row, then
+    sets the tenant), so every ORM statement and flush re-checks before it runs.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.get_bind().dialect.name != "postgresql" or not session.in_transaction():
+        return
+    connection = session.connection()  # a fresh transaction sets it in after_begin
+    applied = session.info.get(_PG_KEY, _UNSET)
+    if applied is _UNSET or applied != _current.get():
+        _set_pg(connection, session)
+
+
+def sync_pg_setting(session: Session | scoped_session) -> None:
+    """For code that runs SQL on `session.connection()` directly (no ORM event fires for it)."""
+    _apply_pg_setting(session)
 
 
 def install(session_cls: type[Session] | Session = Session) -> None:
@@ -95,6 +122,7 @@ def install(session_cls: type[Session] | Session = Session) -> None:
 
     @event.listens_for(Session, "do_orm_execute")
     def _scope_query(state) -> None:
+        _apply_pg_setting(state.session)
         if _unscoped.get() or state.execution_options.get("skip_tenant_scope"):
             return
         if not (state.is_select or state.is_update or state.is_delete):
@@ -108,6 +136,7 @@ def install(session_cls: type[Session] | Session = Session) -> None:
 
     @event.listens_for(Session, "before_flush")
     def _stamp_inserts(session: Session, flush_context, instances) -> None:
+        _apply_pg_setting(session)
         if _unscoped.get():
             return
         for obj in list(session.new) + list(session.dirty):
@@ -121,9 +150,11 @@ def install(session_cls: type[Session] | Session = Session) -> None:
 
     @event.listens_for(Session, "after_begin")
     def _pg_tenant(session: Session, transaction, connection) -> None:
-        if connection.dialect.name != "postgresql":
-            return
-        tid = _current.get()
-        connection.execute(
-            text("SELECT set_config('app.tenant_id', :tid, true)"), {"tid": "" if tid is None else str(tid)}
-        )
+        session.info.pop(_PG_KEY, None)
+        if connection.dialect.name == "postgresql":
+            _set_pg(connection, session)
+
+    @event.listens_for(Session, "after_soft_rollback")
+    def _pg_forget(session: Session, previous_transaction) -> None:
+        # A rolled-back savepoint undoes a set_config made inside it: re-apply before the next statement.
+        session.info.pop(_PG_KEY, None)

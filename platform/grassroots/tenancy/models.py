@@ -22,6 +22,7 @@ class Tenant(db.Model):
     """A jurisdiction. The registry itself is platform data: it holds no tenant-owned rows."""
 
     __tablename__ = "tenants"
+    __audited__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(32), unique=True)
@@ -51,6 +52,7 @@ class Area(TenantScoped, db.Model):
     """An administrative division inside a tenant (county/district → township), with tags such as remote."""
 
     __tablename__ = "areas"
+    __audited__ = True
     __table_args__ = (
         UniqueConstraint("tenant_id", "code"),
         UniqueConstraint("tenant_id", "id"),
@@ -73,6 +75,7 @@ class Unit(TenantScoped, db.Model):
     """An employing or service unit: hospital, school, health centre, bureau, enterprise."""
 
     __tablename__ = "units"
+    __audited__ = True
     __table_args__ = (
         UniqueConstraint("tenant_id", "code"),
         UniqueConstraint("tenant_id", "id"),

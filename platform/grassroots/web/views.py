@@ -23,10 +23,13 @@ def tenant_nav():
 
 
 def _safe_next(target: str | None) -> str | None:
-    if not target:
+    """A same-site path or None. Browsers read `/\\evil`, `//evil` and `/<tab>/evil` as other hosts."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 33 or ord(ch) == 127 for ch in target):
         return None
     parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/"):
+    if parsed.scheme or parsed.netloc:
         return None
     return target
 

@@ -1,0 +1,86 @@
+"""When subsidy payments fall due and which service years they cover (pack-format.md § SUBSIDY).
+
+With N full years served, nothing is due while N < F; the first payment covers years 1..F and falls due
+on the F-th anniversary A(S, F); then one payment per further P full years (years k−P+1..k, due A(S, k)).
+A year is paid only when some assessment of a `requires_passing` kind exists for it and none of them fails;
+a year left out this way leaves its payment smaller, not void. Lijiang 第十四条、第十六条 are the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .coercion import AssessmentIndex
+
+# Full years a case can reach: dates run 1900–2199.
+MAX_YEARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    first_after: int  # F
+    every: int  # P
+    requires: frozenset[str]  # assessment kinds that must pass; empty: every full year is paid
+    blocks: tuple[tuple[tuple[int, ...], int], ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Every payment block once: (years 1..F, F), then (k−P+1..k, k); plans reuse these tuples."""
+        ends = range(self.first_after + self.every, MAX_YEARS + 1, self.every)
+        blocks = [(tuple(range(1, self.first_after + 1)), self.first_after)]
+        blocks += [(tuple(range(k - self.every + 1, k + 1)), k) for k in ends]
+        object.__setattr__(self, "blocks", tuple(blocks))
+
+    @classmethod
+    def from_pack(cls, spec: dict) -> Schedule:
+        return cls(spec["first_after_full_years"], spec.get("then_every_full_years", 1), frozenset(spec["requires_passing"]))
+
+    def last_end(self, full_years: int) -> int:
+        """The last service year covered by a payment due after `full_years` full years (0: none yet)."""
+        if full_years < self.first_after:
+            return 0
+        return self.first_after + (full_years - self.first_after) // self.every * self.every
+
+
+def passing_years(assessments: AssessmentIndex | None, kinds: frozenset[str]) -> set[int]:
+    """Years with at least one assessment of `kinds` and no failing one among them."""
+    if not assessments:
+        return set()
+    passed: set[int] = set()
+    failed: set[int] = set()
+    for kind in kinds:
+        entry = assessments.get(kind)
+        if entry is not None:
+            passed |= entry[0]
+            failed |= entry[1]
+    return passed - failed
+
+
+def plan(schedule: Schedule, full_years: int, paid: set[int] | None) -> list[tuple[tuple[int, ...], int]]:
+    """The payments due after `full_years` full years: (years paid, the year whose anniversary is the due date).
+
+    `paid`: the years that may be paid (passing_years of the schedule's kinds), or None when all may.
+    """
+    out = []
+    for years, end in schedule.blocks:
+        if end > full_years:
+            break
+        if paid is not None:
+            if len(years) == 1:
+                if years[0] not in paid:
+                    continue
+            else:
+                kept = [y for y in years if y in paid]
+                if not kept:
+                    continue
+                if len(kept) < len(years):
+                    years = tuple(kept)
+        out.append((years, end))
+    return out
+
+
+def paid_years_count(schedule: Schedule, full_years: int, paid: set[int] | None) -> int:
+    """How many service years the payments due so far cover: what `plan` pays, counted without listing it."""
+    last = schedule.last_end(full_years)
+    if paid is None:
+        return last
+    return len([y for y in paid if 0 < y <= last])
