@@ -74,3 +74,17 @@ def test_tenant_set_after_the_transaction_began_applies(app, two):
     finally:
         set_tenant(None)
         db.session.rollback()
+
+
+def test_a_count_over_select_from_is_scoped_too(app, two):
+    """`select(func.count()).select_from(Area)` names no mapper in its columns; its FROM still scopes it."""
+    from sqlalchemy import func
+
+    a, _ = two
+    with pytest.raises(MissingTenantContext):
+        db.session.execute(select(func.count()).select_from(Area)).scalar()
+    with tenant_context(a):
+        assert db.session.execute(select(func.count()).select_from(Area)).scalar() == 1
+        joined = select(func.count()).select_from(Unit).join(Area, Unit.area_id == Area.id)
+        assert db.session.execute(joined).scalar() == 1
+        db.session.rollback()

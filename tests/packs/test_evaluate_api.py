@@ -76,6 +76,11 @@ def test_malformed_json_is_400_with_a_message(seeded_client):
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["message"]["zh"] and error["message"]["en"]
+    not_json = seeded_client.post(EVALUATE, data="person=1", content_type="application/x-www-form-urlencoded")
+    assert not_json.status_code == 415
+    wrong_type = seeded_client.post(EVALUATE, json={"person": 5})
+    assert wrong_type.status_code == 422
+    assert wrong_type.get_json()["error"]["errors"][0]["path"] == "/person"
 
 
 def test_the_evaluation_needs_no_csrf_token_but_the_draft_does(seeded_app):

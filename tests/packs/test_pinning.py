@@ -6,6 +6,7 @@ import json
 
 from grassroots.db import db
 from grassroots.db.tenant_scope import tenant_context
+from grassroots.packs import history
 from grassroots.packs.cases import evaluate_case, open_case
 from grassroots.packs.evaluation import evaluate_current
 from grassroots.packs.models import PackCase
@@ -17,7 +18,6 @@ from tests.packs.conftest import (
     lijiang_doc,
     publish,
     remote_two_years,
-    tenant,
     text_of,
     user,
     with_remote_amount,
@@ -44,6 +44,8 @@ def test_a_case_keeps_its_version_after_a_new_one_is_published(lijiang):
     assert after == before  # same rules, same answer: the pinned version 1
 
     new_case = open_case(lijiang, "grassroots_service", remote_two_years(), user(AUTHOR))
+    db.session.commit()
+    assert history.cases_per_version(lijiang) == {1: 1, 2: 1}
     fresh = evaluate_case(lijiang, new_case)
     assert fresh["pack_version"]["number"] == 2
     assert _amounts(fresh) == {"provincial_post_subsidy": "20000.00", "lijiang_remote_subsidy": "30000.00"}

@@ -164,3 +164,25 @@ def test_publishing_refuses_a_body_with_unknown_fields_and_bad_dates(seeded_app,
     bad = publisher.post(f"{DRAFT}/publish", json={"effective_date": "2025-13-01"})
     assert bad.status_code == 422
     assert bad.get_json()["error"]["errors"][0]["path"] == "/effective_date"
+
+
+def test_a_version_with_a_future_effective_date_is_scheduled_not_in_force(seeded_app, lijiang):
+    from datetime import timedelta
+
+    from grassroots.packs.evaluation import evaluate_current
+    from grassroots.packs.versions import china_today
+    from tests.packs.conftest import publish, remote_two_years
+
+    later = china_today() + timedelta(days=30)
+    version = publish("lijiang", text_of(with_remote_amount(lijiang_doc(), "12000.00")), effective_date=later)
+    assert version.number == 2
+    assert evaluate_current(lijiang, "grassroots_service", remote_two_years())["pack_version"]["number"] == 1
+    rows = _client(seeded_app, AUTHOR).get("/api/v1/t/lijiang/pack/versions").get_json()
+    assert [(r["number"], r["in_force"], r["effective_date"]) for r in rows] == [
+        (2, False, later.isoformat()), (1, True, rows[1]["effective_date"])]
+    earlier = publishing.publish_draft  # a version may not take effect before the one it follows
+    drafts.save_draft(lijiang, text_of(with_remote_amount(lijiang_doc(), "13000.00")), user(AUTHOR))
+    drafts.submit_draft(lijiang, user(AUTHOR))
+    with pytest.raises(UserError) as caught:
+        earlier(lijiang, user(PUBLISHER), effective_date=china_today())
+    assert caught.value.status == 422 and caught.value.errors[0]["path"] == "/effective_date"

@@ -15,8 +15,9 @@ def outcomes(compiled, start: str | None = None, tags: list | None = None, **ext
     return evaluate(compiled, "early_title", {**ELIGIBLE, "placement": placement, **extra})["outcomes"]
 
 
-# early_years = min(full years // 2, 2): each 2 full years of service make one year, at most 2 (Kunming 九条措施 style)
-@pytest.mark.parametrize(("start", "early"), [("2022-01-02", 0), ("2022-01-01", 1), ("2020-01-02", 1), ("2020-01-01", 2), ("2012-01-01", 2)])
+# early_years = min(full years // 2, 2): each 2 full years of service make one year, at most 2 (Kunming 九条措施 style).
+# On as_of 2024-01-01 a service begun 2022-01-02 has 2 full years (its last day completes the 2nd), one begun a day later 1.
+@pytest.mark.parametrize(("start", "early"), [("2022-01-03", 0), ("2022-01-02", 1), ("2020-01-03", 1), ("2020-01-02", 2), ("2012-01-01", 2)])
 def test_early_years_expression(compiled, start, early):
     assert outcomes(compiled, start)["early_years"] == early
 
@@ -34,6 +35,7 @@ def test_lists_are_united_funding_is_listed_flags_are_set(compiled):
 
 def test_an_expression_on_a_missing_fact_contributes_nothing(compiled):
     assert outcomes(compiled, start=None)["early_years"] == 0
+    assert outcomes(compiled, start=None)["exceptional"] is True
 
 
 def test_no_outcomes_unless_eligible(compiled):

@@ -78,6 +78,37 @@ def unscoped() -> Iterator[None]:
         _unscoped.reset(token)
 
 
+def _tenant_tables() -> frozenset:
+    from sqlalchemy.orm import class_mapper
+
+    tables = set()
+    stack = list(TenantScoped.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if getattr(cls, "__table__", None) is not None:
+            tables.add(class_mapper(cls).local_table)
+    return frozenset(tables)
+
+
+def _reads_tenant_table(statement) -> bool:
+    """`select(func.count()).select_from(Area)` names no mapper in its columns: look at its FROMs too."""
+    froms = getattr(statement, "get_final_froms", None)
+    if froms is None:
+        return False
+    tenant_tables = _tenant_tables()
+    stack = list(froms())
+    while stack:
+        clause = stack.pop()
+        if clause in tenant_tables:
+            return True
+        for attr in ("left", "right", "element", "original"):
+            child = getattr(clause, attr, None)
+            if child is not None and child is not clause:
+                stack.append(child)
+    return False
+
+
 def _is_scoped(mapper) -> bool:
     return issubclass(mapper.class_, TenantScoped)
 
@@ -127,7 +158,7 @@ def install(session_cls: type[Session] | Session = Session) -> None:
             return
         if not (state.is_select or state.is_update or state.is_delete):
             return
-        if not any(_is_scoped(m) for m in state.all_mappers):
+        if not any(_is_scoped(m) for m in state.all_mappers) and not _reads_tenant_table(state.statement):
             return
         tid = current_tenant_id()
         state.statement = state.statement.options(

@@ -6,7 +6,10 @@ so it is public, CSRF-exempt and rate-limited per client address instead.
 
 from __future__ import annotations
 
-from flask import Response, g, request
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Response, abort, g, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -16,7 +19,7 @@ from grassroots.packs import canonical, drafts, history, publishing
 from grassroots.packs.evaluation import evaluate_current
 from grassroots.packs.offices import forget as forget_offices
 from grassroots.packs.programs import describe_all, describe_one, effective_or_none
-from grassroots.packs.ratelimit import check_evaluate_rate
+from grassroots.packs.ratelimit import rate_limited
 from grassroots.packs.schemas import (
     DiffArgsSchema,
     DraftStateSchema,
@@ -27,8 +30,23 @@ from grassroots.packs.schemas import (
 )
 from grassroots.tenancy.access import public, requires
 
+MAX_PACK_BYTES = 4_000_000
+
 blp = Blueprint("packs_api", __name__, url_prefix="/api/v1/t/<tenant>",
                 description="Programs, evaluation and policy pack versions of one jurisdiction")
+
+
+def json_body(view: Callable) -> Callable:
+    """A body that is not declared JSON is refused (415), not read as an empty input."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not request.is_json:
+            raise UserError(415, "unsupported_media_type", {"zh": "请求体须为 JSON（Content-Type: application/json）",
+                                                            "en": "The body must be JSON (Content-Type: application/json)"})
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 @blp.route("/programs")
@@ -59,11 +77,15 @@ class Program(ApiView):
 @blp.route("/programs/<program>/evaluate")
 class Evaluate(ApiView):
     @public
+    @rate_limited
+    @json_body
     @blp.arguments(EvaluateSchema)
     @blp.response(200)
     def post(self, body: dict, program: str):
-        """Eligibility with every reason and cite, service, payments and total (DESIGN's contract)."""
-        check_evaluate_rate()
+        """Eligibility with every reason and cite, service, payments and total (DESIGN's contract).
+
+        Public and stateless; limited to EVALUATE_RATE_PER_MINUTE calls per client address (429).
+        """
         return evaluate_current(g.tenant, program, body)
 
 
@@ -87,6 +109,8 @@ class Draft(ApiView):
         Saved even when the check fails (a draft may be invalid while being edited); not saved when the
         body is not a JSON object (400). Submitting needs a valid pack.
         """
+        if (request.content_length or 0) > MAX_PACK_BYTES:
+            abort(413)
         text = request.get_data(as_text=True)
         try:
             canonical.parse(text)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func
+
 from grassroots.db import db
 from grassroots.db.tenant_scope import tenant_context
 from grassroots.packs import canonical
 from grassroots.packs.drafts import get_draft
 from grassroots.packs.errors import field_error, not_found
-from grassroots.packs.models import PackVersion
+from grassroots.packs.models import PackCase, PackVersion
 from grassroots.packs.versions import current_version, latest_version, list_versions, version_by_number
 from grassroots.policy import diff_packs
 from grassroots.tenancy.models import Tenant
@@ -29,6 +31,17 @@ def version_rows(tenant: Tenant) -> list[dict]:
         current = current_version()
         rows = list_versions()
     return [version_row(v, current is not None and v.id == current.id) for v in rows]
+
+
+def cases_per_version(tenant: Tenant) -> dict[int, int]:
+    """{version number: cases pinned to it}: what a new version will not change (one grouped query)."""
+    with tenant_context(tenant.id, db.session):
+        rows = db.session.execute(
+            db.select(PackVersion.number, func.count(PackCase.id))
+            .join(PackCase, PackCase.pack_version_id == PackVersion.id)
+            .group_by(PackVersion.number)
+        ).all()
+    return {number: count for number, count in rows}
 
 
 def version_with_content(tenant: Tenant, number: int) -> PackVersion:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
+from functools import wraps
 from threading import Lock
 
 from flask import current_app, request
@@ -60,6 +62,17 @@ def check_evaluate_rate() -> None:
     allowed, retry = limiter.allow(request.remote_addr or "unknown")
     if not allowed:
         raise RateLimited(retry)
+
+
+def rate_limited(view: Callable) -> Callable:
+    """Count the call before anything else runs (a malformed body costs its sender a call too)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        check_evaluate_rate()
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 class RateLimited(UserError):

@@ -14,11 +14,13 @@ HASH = validate.Regexp(r"^[0-9a-f]{64}$", error="Not a sha256 hex digest.")
 
 
 class EvaluateSchema(StrictSchema):
-    as_of = fields.Raw(metadata={"description": "YYYY-MM-DD; default today"})
-    person = fields.Dict(keys=fields.String(), metadata={"description": "person facts without the `person.` prefix"})
-    placement = fields.Dict(keys=fields.String(), metadata={"description": "placement facts"})
-    assessments = fields.List(fields.Raw(), metadata={"description": "[{kind, year_no, grade}]"})
-    attestations = fields.Dict(keys=fields.String(), metadata={"description": "{attestation: true|false}"})
+    """Only the top-level keys are fixed here; types and values are the engine's (bilingual, by pointer)."""
+
+    as_of = fields.Raw(metadata={"description": "YYYY-MM-DD; default today", "type": "string", "format": "date"})
+    person = fields.Raw(metadata={"description": "person facts without the `person.` prefix", "type": "object"})
+    placement = fields.Raw(metadata={"description": "placement facts without the `placement.` prefix", "type": "object"})
+    assessments = fields.Raw(metadata={"description": "[{kind, year_no, grade}]", "type": "array"})
+    attestations = fields.Raw(metadata={"description": "{attestation: true|false}", "type": "object"})
 
 
 class SubmitSchema(StrictSchema):

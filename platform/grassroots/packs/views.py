@@ -21,6 +21,7 @@ from grassroots.packs.offices import forget as forget_offices
 from grassroots.packs.programs import KIND_LABELS, describe_all, describe_one, effective_or_none
 from grassroots.packs.ratelimit import check_evaluate_rate
 from grassroots.packs.selfcheck import FormSpec, field_of, form_spec, input_from_form
+from grassroots.packs.versions import china_today
 from grassroots.policy.describe import cite_text
 from grassroots.tenancy.access import public, requires
 
@@ -34,7 +35,8 @@ def _status_context() -> dict:
     return {"state": state, "draft": draft, "versions": rows,
             "in_force": next((r for r in rows if r["in_force"]), None),
             "latest": rows[0] if rows else None,
-            "refusal": publishing.publish_refusal(draft, current_user), "today": date.today().isoformat()}
+            "cases": history.cases_per_version(g.tenant),
+            "refusal": publishing.publish_refusal(draft, current_user), "today": china_today().isoformat()}
 
 
 @requires("pack.edit")

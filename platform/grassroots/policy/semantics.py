@@ -262,6 +262,8 @@ class _Checker:
         if isinstance(outcome.get("when"), dict):
             self.criterion(outcome["when"], join(at, "when"), reads, rule_ids)
         key, value = outcome.get("key"), outcome.get("value")
+        if not isinstance(key, str):
+            return
         if key == "funding":
             self.ref(_d(value).get("payer"), self.payers, join(at, "value", "payer"), "unknown_payer", "付款方（payers）", "payer (not in payers)")
         elif OUTCOME_COMBINE.get(key) == "max" and value is not None:
@@ -288,6 +290,8 @@ class _Checker:
     def param(self, param: dict, at: str) -> None:
         """A parameter's numbers fit its unit; `null` (the text fixes none) and descriptive strings pass."""
         unit, where = param.get("unit"), join(at, "value")
+        if not isinstance(unit, str):
+            return
         leaves = list(_json_leaves(param.get("value")))
         numbers = [v for v in leaves if isinstance(v, int | float) and not isinstance(v, bool)]
         if unit in _INT_UNITS and any(not isinstance(v, int) or v < 0 for v in numbers):
