@@ -4,7 +4,15 @@ from decimal import Decimal
 
 import pytest
 
-from grassroots.policy.money import MoneyError, fen_to_str, format_money, from_fen, is_money, parse_money, to_fen
+from grassroots.policy.money import (
+    MoneyError,
+    fen_to_str,
+    format_money,
+    from_fen,
+    is_money,
+    parse_money,
+    to_fen,
+)
 
 
 @pytest.mark.parametrize(("text", "amount"), [("10000.00", "10000.00"), ("10000", "10000.00"), ("0.5", "0.50"), ("0", "0.00")])

@@ -18,8 +18,22 @@ from .spec import ASSESSMENT_KINDS, AWARD_LEVELS
 Coercer = Callable[[Any], Any]
 _fromisoformat = date.fromisoformat
 
-# Assessments as the schedule reads them: kind → (years graded passing, years graded failing).
-AssessmentIndex = dict[str, tuple[set[int], set[int]]]
+# Assessments as the schedule reads them: service year → bits of the kinds graded in it, passing
+# (annual 1, term_end 2, training 4) and failing (the same shifted by 3).
+AssessmentIndex = dict[int, int]
+_KIND_BITS = {kind: 1 << n for n, kind in enumerate(ASSESSMENT_KINDS)}
+_FAIL_SHIFT = len(ASSESSMENT_KINDS)
+
+
+def assessment_bit(kind: str, passes: bool) -> int:
+    """The bit recording one assessment of `kind` that passes or fails."""
+    return _KIND_BITS[kind] if passes else _KIND_BITS[kind] << _FAIL_SHIFT
+
+
+def kinds_masks(kinds: frozenset[str]) -> tuple[int, int]:
+    """(passing bits, failing bits) of a set of assessment kinds."""
+    passing = sum(_KIND_BITS[k] for k in kinds)
+    return passing, passing << _FAIL_SHIFT
 
 
 class Invalid(Exception):
@@ -188,36 +202,25 @@ def _records(fact: Fact, grades: Mapping[str, bool]) -> Coercer:
             yield i, record
 
     if fact.name == "assessments":
-        kinds = frozenset(ASSESSMENT_KINDS)
-
-        def add(index: AssessmentIndex, kind: str, year: int, passes: bool) -> None:
-            entry = index.get(kind)
-            if entry is None:
-                entry = index[kind] = (set(), set())
-            entry[0 if passes else 1].add(year)
-
         def checked(raw: Any) -> AssessmentIndex:
             index: AssessmentIndex = {}
             for i, r in items(raw):
                 kind, year, grade = field(i, r, "kind", "string"), field(i, r, "year_no", "integer"), field(i, r, "grade", "grade")
-                add(index, kind, year, grades[grade])
+                index[year] = index.get(year, 0) | assessment_bit(kind, grades[grade])
             return index
 
         def coerce(raw: Any) -> AssessmentIndex:
-            """Indexed by kind in one pass; anything odd goes through `checked`, which says what is wrong."""
+            """Indexed by year in one pass; anything odd goes through `checked`, which says what is wrong."""
             if type(raw) is not list:
                 return checked(raw)
             index: AssessmentIndex = {}
             try:
                 for r in raw:
-                    kind, year, passes = r["kind"], r["year_no"], grades[r["grade"]]
-                    if kind not in kinds or type(year) is not int or year < 0 or len(r) != 3 or type(r) is not dict:
+                    bit, year = _KIND_BITS[r["kind"]], r["year_no"]
+                    if type(year) is not int or year < 0 or len(r) != 3 or type(r) is not dict:
                         return checked(raw)
-                    entry = index.get(kind)
-                    if entry is None:
-                        entry = index[kind] = (set(), set())
-                    entry[0 if passes else 1].add(year)
-            except (KeyError, TypeError, IndexError):  # a missing field, an unknown grade, not a record
+                    index[year] = index.get(year, 0) | (bit if grades[r["grade"]] else bit << _FAIL_SHIFT)
+            except (KeyError, TypeError, IndexError):  # a missing field, an unknown kind or grade, not a record
                 return checked(raw)
             return index
         return coerce

@@ -92,7 +92,8 @@ def compile_pack(pack: dict | CompiledPack, *, packs_dir: Path | None = None, re
         errors = schema_errors(merged) or semantic_errors(merged, vocabulary)
         if errors:
             raise PackInvalidError(errors)
-    compiled = _build(merged, digest, vocabulary)
+    # A private copy: the caller may go on editing its document; the cached version must not change.
+    compiled = _build(json.loads(json.dumps(merged, ensure_ascii=False, default=str)), digest, vocabulary)
     with _lock:
         _cache[key] = compiled
         while len(_cache) > _CACHE_SIZE:

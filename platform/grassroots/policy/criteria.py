@@ -95,9 +95,9 @@ def make(parts):
 _MAX_INLINE = 12
 
 
-def _generate(source: str, **names: Any) -> dict:
-    namespace: dict[str, Any] = {"UNSET": UNSET, **names}
-    exec(source, namespace)  # noqa: S102 - fixed templates, see above
+def _generate(source: str) -> dict:
+    namespace: dict[str, Any] = {"UNSET": UNSET}
+    exec(source, namespace)  # fixed templates above; no pack text reaches them
     return namespace
 
 

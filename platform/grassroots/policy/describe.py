@@ -85,7 +85,7 @@ def schedule_text(schedule: dict) -> tuple[str, str]:
     zh = f"服务满{first}周年后一次发放第1–{first}年" if first > 1 else "服务满1周年后发放第1年"
     zh += f"，此后每满{every}周年发放一次"
     en = f"after {first} full years, one payment for years 1–{first}" if first > 1 else "after 1 full year, a payment for year 1"
-    en += f", then one per {every} further full year{'s' if every > 1 else ''}"
+    en += ", then one per further full year" if every == 1 else f", then one per {every} further full years"
     if kinds:
         zh += f"；当年{'或'.join(k[0] for k in kinds)}合格方予发放"
         en += f"; a year is paid only when graded passing in the {' or '.join(k[1] for k in kinds)} assessment"

@@ -1,7 +1,8 @@
 """Structural diff of two pack versions, by id, for the version diff a publisher reviews.
 
 Lists of identified items are matched by `id` (subsidies by `component`, tests by `name`), so moving an item
-is not a change; every changed field is given as a JSON pointer with old and new values. Pointers are into
+is not a change; other lists compare item by item when their length is the same, else are replaced whole.
+Every changed field is given as a JSON pointer with old and new values. Pointers are into
 the new version, except for what was removed, which points into the old one.
 """
 

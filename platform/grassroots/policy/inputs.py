@@ -16,7 +16,7 @@ from .coercion import Coercer, Invalid, make_coercer
 from .dates import parse_date
 from .derived import DERIVED
 from .errors import EvaluationInputError, PackError, error, pointer
-from .facts import Vocabulary
+from .facts import Fact, Vocabulary
 
 SECTIONS = ("person", "placement")
 TOP_KEYS = frozenset({"as_of", "person", "placement", "assessments", "attestations"})
@@ -41,6 +41,7 @@ class InputReader:
         self.coercers: dict[str, Coercer] = {
             name: make_coercer(fact, grades, area_tags) for name, fact in vocabulary.facts.items()
         }
+        self.as_of_coercer = make_coercer(Fact("as_of", "date", "input", {"zh": "评估日期", "en": "as_of"}), grades, area_tags)
 
     def read(self, data: Any, today: date | None = None) -> Facts:
         """The coerced facts of `data`, or EvaluationInputError listing every problem."""

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from .coercion import Invalid
 from .criteria import Compiled, CriteriaCompiler, Fast
-from .dates import anniversary, parse_date
+from .dates import anniversary
 from .derived import DERIVED
 from .errors import join
 from .inputs import Facts, InputReader
@@ -51,7 +51,8 @@ _new = tuple.__new__  # NamedTuples without their Python-level __new__: a batch 
 
 
 class CompiledProgram:
-    """A program ready to evaluate: `row_of` (validated facts) or `batch_row` (raw input) → row → answers."""
+    """A program ready to evaluate: a row (`row_of` validated facts, or a `batch_template` copy filled lazily
+    from raw input) → eligibility, payments, outcomes."""
 
     def __init__(self, spec: dict, path: str, pack: dict, reader: InputReader, offices: Mapping[str, Mapping]):
         self.id: str = spec["id"]
@@ -125,7 +126,7 @@ class CompiledProgram:
             applicable = [sub for sub in subs if sub.when is None or sub.when(row) is True]
             if not applicable:
                 continue
-            paid = passing_years(get(row, self.assessments, loads), schedule.requires) if schedule.requires else None
+            paid = passing_years(get(row, self.assessments, loads), schedule) if schedule.requires else None
             for years, year in plan(schedule, n, paid):
                 when, count = anniversary(start, year), len(years)
                 for sub in applicable:
@@ -151,8 +152,8 @@ class CompiledProgram:
                 if sub.when is None or sub.when(row) is True:
                     fen += sub.fen_per_year
             if fen:
-                paid = passing_years(get(row, self.assessments, loads), schedule.requires) if schedule.requires else None
-                total += fen * paid_years_count(schedule, n, paid)
+                assessments = get(row, self.assessments, loads) if schedule.requires else None
+                total += fen * paid_years_count(schedule, n, assessments)
         return total
 
     def outcomes_of(self, row: list) -> dict:
@@ -166,12 +167,11 @@ def _loaders(slots: Slots, reader: InputReader) -> list[Callable[[list], Any]]:
     re-reads that case through the validating path to report it properly.
     """
     loads = slots.loads
+    _as_of_coercer = reader.as_of_coercer
 
     def as_of(row: list) -> date:
         raw = row[CASE].get("as_of")
-        value = row[TODAY] if raw is None else parse_date(raw)
-        if value is None:
-            raise Invalid("bad_date", "", "")
+        value = row[TODAY] if raw is None else _as_of_coercer(raw)
         row[AS_OF] = value
         return value
 
@@ -186,20 +186,35 @@ def _loaders(slots: Slots, reader: InputReader) -> list[Callable[[list], Any]]:
         return load
 
     def derived(i: int, sources: tuple[int, ...], compute: Callable, section: int, key: str, coerce: Callable) -> Callable[[list], Any]:
+        """Computed from its sources when any is given (`get` inline: this runs for every eligible case)."""
         direct = base(i, section, key, coerce)
-        first, *more = sources
+        if len(sources) > 2:
+            def general(row: list) -> Any:
+                args = [get(row, s, loads) for s in sources]
+                value = compute(*args, get(row, AS_OF, loads)) if args.count(None) < len(args) else None
+                if value is None:
+                    return direct(row)
+                row[i] = value
+                return value
+            return general
+        j, k = (sources[0], sources[1]) if len(sources) == 2 else (sources[0], None)
 
         def load(row: list) -> Any:
-            a = row[first]
-            args = [loads[first](row) if a is UNSET else a]
-            for j in more:
-                a = row[j]
-                args.append(loads[j](row) if a is UNSET else a)
-            value = None
-            if args.count(None) < len(args):
-                as_of = row[AS_OF]
-                value = compute(*args, loads[AS_OF](row) if as_of is UNSET else as_of)
-            if value is None:  # no sources: a derived value given directly stands
+            a = row[j]
+            if a is UNSET:
+                a = loads[j](row)
+            b = None
+            if k is not None:
+                b = row[k]
+                if b is UNSET:
+                    b = loads[k](row)
+            if a is None and b is None:  # no sources: a derived value given directly stands
+                return direct(row)
+            as_of = row[AS_OF]
+            if as_of is UNSET:
+                as_of = loads[AS_OF](row)
+            value = compute(a, b, as_of) if k is not None else compute(a, as_of)
+            if value is None:
                 return direct(row)
             row[i] = value
             return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .coercion import AssessmentIndex
+from .coercion import AssessmentIndex, kinds_masks
 
 # Full years a case can reach: dates run 1900–2199.
 MAX_YEARS = 300
@@ -22,6 +22,7 @@ class Schedule:
     every: int  # P
     requires: frozenset[str]  # assessment kinds that must pass; empty: every full year is paid
     blocks: tuple[tuple[tuple[int, ...], int], ...] = field(init=False, compare=False, repr=False)
+    masks: tuple[int, int] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         """Every payment block once: (years 1..F, F), then (k−P+1..k, k); plans reuse these tuples."""
@@ -29,6 +30,7 @@ class Schedule:
         blocks = [(tuple(range(1, self.first_after + 1)), self.first_after)]
         blocks += [(tuple(range(k - self.every + 1, k + 1)), k) for k in ends]
         object.__setattr__(self, "blocks", tuple(blocks))
+        object.__setattr__(self, "masks", kinds_masks(self.requires))
 
     @classmethod
     def from_pack(cls, spec: dict) -> Schedule:
@@ -41,18 +43,10 @@ class Schedule:
         return self.first_after + (full_years - self.first_after) // self.every * self.every
 
 
-def passing_years(assessments: AssessmentIndex | None, kinds: frozenset[str]) -> set[int]:
-    """Years with at least one assessment of `kinds` and no failing one among them."""
-    if not assessments:
-        return set()
-    passed: set[int] = set()
-    failed: set[int] = set()
-    for kind in kinds:
-        entry = assessments.get(kind)
-        if entry is not None:
-            passed |= entry[0]
-            failed |= entry[1]
-    return passed - failed
+def passing_years(assessments: AssessmentIndex | None, schedule: Schedule) -> set[int]:
+    """Years with at least one assessment of the schedule's kinds and no failing one among them."""
+    passing, failing = schedule.masks
+    return {year for year, bits in (assessments or {}).items() if bits & passing and not bits & failing}
 
 
 def plan(schedule: Schedule, full_years: int, paid: set[int] | None) -> list[tuple[tuple[int, ...], int]]:
@@ -78,9 +72,10 @@ def plan(schedule: Schedule, full_years: int, paid: set[int] | None) -> list[tup
     return out
 
 
-def paid_years_count(schedule: Schedule, full_years: int, paid: set[int] | None) -> int:
+def paid_years_count(schedule: Schedule, full_years: int, assessments: AssessmentIndex | None) -> int:
     """How many service years the payments due so far cover: what `plan` pays, counted without listing it."""
     last = schedule.last_end(full_years)
-    if paid is None:
+    if not schedule.requires or not last:
         return last
-    return len([y for y in paid if 0 < y <= last])
+    passing, failing = schedule.masks
+    return len([y for y, bits in (assessments or {}).items() if 0 < y <= last and bits & passing and not bits & failing])
