@@ -67,7 +67,11 @@ def hand_eligible(person: dict, placement: dict) -> bool:
 
 
 def hand_service(case: dict) -> tuple[date, int, set[int]]:
-    """Start date, full years served by as_of (or the end date), and the years that may be paid."""
+    """Start date, full years served by as_of (or the end date), and the years that may be paid.
+
+    A failed term-end appraisal voids the whole payment ending in its year (第十六条): for the 2-year lump
+    both years go; from year 3 each payment is one year, which is already out as a failing year.
+    """
     placement = case["placement"]
     as_of = date.fromisoformat(case["as_of"])
     start = date.fromisoformat(placement["start_date"])
@@ -77,6 +81,8 @@ def hand_service(case: dict) -> tuple[date, int, set[int]]:
     for a in case["assessments"]:
         if a["kind"] in CHECKED_KINDS:
             (passed if a["grade"] in PASSING else failed).add(a["year_no"])
+            if a["kind"] == "term_end" and a["year_no"] == 2 and a["grade"] not in PASSING:
+                failed.add(1)
     return start, hand_full_years(start, end), passed - failed
 
 
@@ -119,7 +125,8 @@ def _t(zh: str, en: str) -> dict:
 
 
 _C = {"doc": "lijiang-2017", "article": "第二条"}
-_SCHEDULE = {"first_after_full_years": 2, "then_every_full_years": 1, "requires_passing": ["annual", "term_end"]}
+_SCHEDULE = {"first_after_full_years": 2, "then_every_full_years": 1, "requires_passing": ["annual", "term_end"],
+             "void_on_failing": ["term_end"]}
 
 
 def _leaf(rule: str, fact: str, op: str, value, zh: str) -> dict:

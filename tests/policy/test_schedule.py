@@ -139,3 +139,24 @@ def test_batch_of_many_cases_matches_case_by_case(compiled):
     cases = [case(as_of=f"{year}-03-01", assessments=annual(*["qualified"] * 6)) for year in range(2018, 2025)]
     results = evaluate_batch(compiled, "grassroots_service", cases, today=date(2024, 1, 1))
     assert [r.total_fen // 100 for r in results] == [0, 0, 40000, 60000, 80000, 100000, 120000]
+
+
+def test_a_failed_term_end_appraisal_voids_the_whole_lump_with_void_on_failing():
+    """Lijiang 第十六条: 期满考核不合格 forfeits the 2-year lump though year 1's annual grade passed;
+    a failed yearly appraisal from year 3 voids only that year's payment."""
+    pack = make_pack()
+    for subsidy in pack["programs"][0]["subsidies"]:
+        subsidy["schedule"]["void_on_failing"] = ["term_end"]
+    compiled = compile_pack(pack)
+    failed_term = annual("qualified", "qualified", "qualified", "qualified") + [
+        {"kind": "term_end", "year_no": 2, "grade": "unqualified"},
+    ]
+    answer = run(compiled, case(as_of="2022-03-01", placement={"area_tags": []}, assessments=failed_term))
+    assert paid(answer) == [
+        ("provincial_post_subsidy", [3], "2021-03-01", "10000.00"),
+        ("provincial_post_subsidy", [4], "2022-03-01", "10000.00"),
+    ]
+    assert answer["total"] == "20000.00"
+    # Without the flag the same facts pay year 1 of the lump (the year-by-year reading).
+    plain = run(compile_pack(make_pack()), case(as_of="2022-03-01", placement={"area_tags": []}, assessments=failed_term))
+    assert paid(plain)[0] == ("provincial_post_subsidy", [1], "2020-03-01", "10000.00")

@@ -149,10 +149,8 @@ def test_a_year_without_its_assessment_is_not_yet_paid(compiled):
     assert pays(answer) == [(PROV, [1, 2], "20000.00", "2022-09-01")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "第二条/第十六条: a 2-year term whose term-end appraisal is 不合格 earns no subsidy, but the format's schedule "
-    "judges years one by one and pays year 1 (its annual assessment passed); see the pack author's report"))
 def test_failed_term_end_appraisal_of_a_two_year_term_pays_nothing(compiled):
+    """第二条/第十六条: 期满考核不合格 forfeits the whole 2-year lump, though year 1's annual grade passed."""
     assessments = [{"kind": "annual", "year_no": 1, "grade": "qualified"},
                    {"kind": "annual", "year_no": 2, "grade": "qualified"},
                    {"kind": "term_end", "year_no": 2, "grade": "unqualified"}]

@@ -19,7 +19,7 @@ from .errors import join
 from .inputs import Facts, InputReader
 from .money import parse_money, to_fen
 from .outcomes import CompiledOutcome, combine, compile_outcome
-from .schedule import Schedule, paid_years_count, passing_years, plan
+from .schedule import Schedule, paid_years_count, passing_years, plan, voided_ends
 from .slots import AS_OF, ATTEST_PREFIX, CASE, PERSON, PLACEMENT, RESERVED, TODAY, UNSET, Slots, get
 
 START, FULL_YEARS, ASSESSMENTS = "placement.start_date", "placement.full_years", "assessments"
@@ -126,8 +126,9 @@ class CompiledProgram:
             applicable = [sub for sub in subs if sub.when is None or sub.when(row) is True]
             if not applicable:
                 continue
-            paid = passing_years(get(row, self.assessments, loads), schedule) if schedule.requires else None
-            for years, year in plan(schedule, n, paid):
+            marks = get(row, self.assessments, loads) if schedule.reads_assessments else None
+            paid = passing_years(marks, schedule) if schedule.requires else None
+            for years, year in plan(schedule, n, paid, voided_ends(marks, schedule)):
                 when, count = anniversary(start, year), len(years)
                 for sub in applicable:
                     amount = sub.fen_per_year * count
@@ -152,7 +153,7 @@ class CompiledProgram:
                 if sub.when is None or sub.when(row) is True:
                     fen += sub.fen_per_year
             if fen:
-                assessments = get(row, self.assessments, loads) if schedule.requires else None
+                assessments = get(row, self.assessments, loads) if schedule.reads_assessments else None
                 total += fen * paid_years_count(schedule, n, assessments)
         return total
 
