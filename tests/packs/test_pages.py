@@ -117,6 +117,8 @@ def test_the_self_check_form_answers_with_cites_and_payments(seeded_app):
     assert 'data-eligible="true"' in html and "符合条件" in html
     assert 'data-testid="payments"' in html and "40000.00" in html
     assert "丽江市财政" in html  # the payer by name
+    licence = re.search(r'<tr data-rule="practising_physician" data-passed="false">(.*?)</tr>', html, re.S).group(1)
+    assert "满足其一即可" in licence  # a failed alternative is not a reason for ineligibility
 
     not_eligible = client.post("/t/lijiang/programs/grassroots_service/check",
                                data=_form(**{"person.unit_level": "township"}))

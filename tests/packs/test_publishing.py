@@ -180,9 +180,9 @@ def test_a_version_with_a_future_effective_date_is_scheduled_not_in_force(seeded
     rows = _client(seeded_app, AUTHOR).get("/api/v1/t/lijiang/pack/versions").get_json()
     assert [(r["number"], r["in_force"], r["effective_date"]) for r in rows] == [
         (2, False, later.isoformat()), (1, True, rows[1]["effective_date"])]
-    earlier = publishing.publish_draft  # a version may not take effect before the one it follows
+    # a version may not take effect before the one it follows
     drafts.save_draft(lijiang, text_of(with_remote_amount(lijiang_doc(), "13000.00")), user(AUTHOR))
     drafts.submit_draft(lijiang, user(AUTHOR))
     with pytest.raises(UserError) as caught:
-        earlier(lijiang, user(PUBLISHER), effective_date=china_today())
+        publishing.publish_draft(lijiang, user(PUBLISHER), effective_date=china_today())
     assert caught.value.status == 422 and caught.value.errors[0]["path"] == "/effective_date"

@@ -113,3 +113,25 @@ def test_version_list_needs_pack_edit_and_the_right_tenant(seeded_app):
     assert [(r["number"], r["author"], r["publisher"], r["in_force"]) for r in rows] == [
         (1, SYSTEM_IMPORT, SYSTEM_IMPORT, True)]
     assert author.get("/api/v1/t/kunming/pack/versions").status_code == 404  # not a member there
+
+
+def test_onboarding_fails_whole_when_its_pack_fails_the_check(seeded_app, tmp_path):
+    import shutil
+
+    from grassroots.tenancy.manifest import ManifestError
+    from grassroots.tenancy.onboarding import onboard
+
+    shutil.copytree(PACKS, tmp_path / "packs")
+    doc = json.loads((PACKS / "lijiang.json").read_text(encoding="utf-8"))
+    doc["jurisdiction"]["slug"] = "testcity"
+    doc["subsidy_components"][0]["payer"] = "nobody_finance"
+    (tmp_path / "packs" / "testcity.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    seeded_app.config["PACKS_DIR"] = str(tmp_path / "packs")
+    manifest = {"slug": "testcity", "name": {"zh": "测试市", "en": "Test City"}, "level": "city", "parent": "yunnan",
+                "status": "active", "pack": "testcity", "areas": [], "units": [], "staff": []}
+    with pytest.raises(ManifestError) as caught:
+        onboard(manifest)
+    errors = caught.value.errors
+    assert {e["path"] for e in errors} == {"/pack"}
+    assert any("/subsidy_components/0/payer" in e["message"]["en"] for e in errors)
+    assert db.session.execute(db.select(Tenant).filter_by(slug="testcity")).scalar_one_or_none() is None

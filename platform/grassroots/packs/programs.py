@@ -49,3 +49,26 @@ def describe_all(effective: Effective) -> list[dict]:
 
 def describe_one(effective: Effective, program_id: str) -> dict | None:
     return describe_program(effective.compiled, program_id)
+
+
+def alternative_rules(effective: Effective, program_id: str) -> set[str]:
+    """Rule ids of leaves under an `any`: one of them failing does not make a person ineligible."""
+    found: set[str] = set()
+    for n, program in enumerate(effective.pack.get("programs", [])):
+        if program.get("id") == program_id:
+            _alternatives(program.get("eligibility"), f"/programs/{n}/eligibility", False, found)
+    return found
+
+
+def _alternatives(node: object, path: str, inside_any: bool, found: set[str]) -> None:
+    if not isinstance(node, dict):
+        return
+    for group in ("all", "any", "not"):
+        if group in node:
+            children = node[group] if group != "not" else [node[group]]
+            for k, child in enumerate(children if isinstance(children, list) else []):
+                where = f"{path}/{group}" + (f"/{k}" if group != "not" else "")
+                _alternatives(child, where, inside_any or group == "any", found)
+            return
+    if inside_any:
+        found.add(node.get("id") or path)

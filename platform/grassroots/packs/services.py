@@ -15,6 +15,7 @@ from typing import Any
 
 from grassroots.db import db
 from grassroots.db.tenant_scope import tenant_context
+from grassroots.errors import UserError
 from grassroots.packs import canonical
 from grassroots.packs.checking import check_for_tenant
 from grassroots.packs.errors import field_error, pack_invalid
@@ -103,7 +104,22 @@ def import_file_as_new_version(tenant: Tenant, path: Path, actor_label: str) -> 
 
 
 def on_onboard(tenant: Tenant, manifest: dict, summary: dict, actor: Any) -> None:
-    """onboarding's `after_onboard` hook: import the manifest's pack as the tenant's first version."""
+    """onboarding's `after_onboard` hook: import the manifest's pack as the tenant's first version.
+
+    A pack that fails its check fails the onboarding (nothing is written), reported as manifest errors
+    at `/pack` so the onboarding CLI, API and form show them like any other.
+    """
     slug = manifest.get("pack") if isinstance(manifest, dict) else None
-    if isinstance(slug, str) and slug:
+    if not (isinstance(slug, str) and slug):
+        return
+    try:
         import_pack_for_tenant(tenant, slug, actor)
+    except UserError as exc:
+        from grassroots.tenancy.manifest import ManifestError
+
+        raise ManifestError([
+            {"path": "/pack", "code": e["code"],
+             "message": {"zh": f"政策包 {slug} 未通过检查（{e['path'] or '/'}）：{e['message']['zh']}",
+                         "en": f"pack {slug!r} does not pass its check (at {e['path'] or '/'}): {e['message']['en']}"}}
+            for e in (exc.errors or [{"path": "", "code": exc.code, "message": exc.message}])
+        ]) from None

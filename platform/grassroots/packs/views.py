@@ -18,7 +18,13 @@ from grassroots.packs import drafts, history, publishing
 from grassroots.packs.effective import Effective
 from grassroots.packs.evaluation import answer
 from grassroots.packs.offices import forget as forget_offices
-from grassroots.packs.programs import KIND_LABELS, describe_all, describe_one, effective_or_none
+from grassroots.packs.programs import (
+    KIND_LABELS,
+    alternative_rules,
+    describe_all,
+    describe_one,
+    effective_or_none,
+)
 from grassroots.packs.ratelimit import check_evaluate_rate
 from grassroots.packs.selfcheck import FormSpec, field_of, form_spec, input_from_form
 from grassroots.packs.versions import china_today
@@ -163,6 +169,7 @@ def _render_program(effective: Effective, described: dict, spec: FormSpec, **ext
     names = {c["id"]: c.get("name") for c in effective.pack.get("subsidy_components", [])}
     payers = {p["id"]: p.get("name") for p in effective.pack.get("payers", [])}
     context = {"effective": effective, "program": described, "spec": spec, "kinds": KIND_LABELS,
+               "alternatives": alternative_rules(effective, described["id"]),
                "cite_of": lambda cite: cite_text(cite, sources), "component_names": names, "payer_names": payers,
                "values": {}, "result": None, "errors": [], "field_errors": {}}
     context.update(extra)
