@@ -20,6 +20,9 @@ MODULES = (
     "grassroots.tenancy.blueprint",
     "grassroots.audit.blueprint",
     "grassroots.packs.blueprint",
+    "grassroots.identity.blueprint",
+    "grassroots.workflow.blueprint",
+    "grassroots.forms.blueprint",
 )
 
 

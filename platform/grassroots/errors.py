@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,9 @@ def error_response(status: int, code: str, message: dict | None = None, errors: 
     message = message or MESSAGES.get(status, MESSAGES[400])
     if wants_json():
         return jsonify(_body(status, code, message, errors)), status
+    if status == 404:
+        # Another tenant's page must read exactly like a missing one: no tenant name, no tenant menu.
+        g.tenant = None
     return render_template("error.html", status=status, message=message, errors=errors or []), status
 
 

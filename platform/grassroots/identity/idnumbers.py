@@ -16,7 +16,9 @@ from datetime import date, datetime, timedelta, timezone
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 PATTERN = re.compile(r"\d{17}[\dX]", re.ASCII)
-EARLIEST_BIRTH = date(1900, 1, 1)
+# Not 1900: GB 11643's own example (SECURITY.md) was born in 1880 and must pass. 1800 still refuses a
+# mistyped century (0990, 1090).
+EARLIEST_BIRTH = date(1800, 1, 1)
 # GB/T 2260 province-level codes (71 Taiwan, 81 Hong Kong, 82 Macao).
 PROVINCES = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
                        50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82})
@@ -28,8 +30,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "An ID number has 18 characters: 17 digits, then a digit or X"),
     "id_checksum": ("身份证号码校验位不正确，请核对是否输错",
                     "The ID number's check character is wrong; please check for a typing error"),
-    "id_birth_date": ("身份证号码中的出生日期无效（须为 1900 年以后、不晚于今天的真实日期）",
-                      "The birth date in the ID number is not valid (a real date from 1900 to today)"),
+    "id_birth_date": ("身份证号码中的出生日期无效（须为 1800 年以后、不晚于今天的真实日期）",
+                      "The birth date in the ID number is not valid (a real date from 1800 to today)"),
     "id_region": ("身份证号码前两位不是有效的省级行政区划代码",
                   "The first two digits of the ID number are not a valid province code"),
 }

@@ -1,0 +1,185 @@
+"""Demand postings (Lijiang 第三条): a county HR bureau posts its townships' needs on the pack's 需求信息表
+and publishes them; the city sees all its counties' postings, the province all its cities' (roll-up).
+
+Who: `posting.manage` within a scope covering the demanding unit (a county HR bureau its county's
+units). Published postings are seen by every member with `program.view`; drafts by their managers only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from grassroots.audit.log import record
+from grassroots.db import db, utcnow
+from grassroots.db.tenant_scope import tenant_context
+from grassroots.forms.services import submit as submit_form
+from grassroots.forms.validation import validate as validate_form
+from grassroots.packs.versions import china_today
+from grassroots.placement import program as packs
+from grassroots.placement.access import reach_of
+from grassroots.placement.errors import conflict, forbidden, invalid, invalid_many, not_found, prefixed
+from grassroots.placement.models import Posting
+from grassroots.placement.orgs import Areas, unit_by_code
+from grassroots.tenancy.models import Tenant
+
+MANAGE = frozenset({"posting.manage"})
+SUBJECT = "placement_posting"
+# Without a demand form in the pack, a posting lists its posts in this minimal shape.
+POST_KEYS = ("post_name", "specialty", "headcount", "service_years", "duties")
+
+
+def _posts_without_form(data: Any) -> tuple[list[dict], list[dict]]:
+    posts = data.get("posts") if isinstance(data, dict) else None
+    errors: list[dict] = []
+    if not isinstance(posts, list) or not posts:
+        return [], [{"path": "/data/posts", "code": "required",
+                     "message": {"zh": "请至少填写一个需求岗位", "en": "List at least one post"}}]
+    clean = []
+    for n, post in enumerate(posts):
+        if not isinstance(post, dict) or not isinstance(post.get("post_name"), str) or not post["post_name"].strip():
+            errors.append({"path": f"/data/posts/{n}/post_name", "code": "required",
+                           "message": {"zh": "请填写岗位名称", "en": "Name the post"}})
+            continue
+        headcount = post.get("headcount")
+        if not isinstance(headcount, int) or isinstance(headcount, bool) or headcount < 1:
+            errors.append({"path": f"/data/posts/{n}/headcount", "code": "minimum",
+                           "message": {"zh": "需求人数至少为 1", "en": "Headcount must be at least 1"}})
+            continue
+        clean.append({k: post[k] for k in POST_KEYS if k in post})
+    return clean, errors
+
+
+def _prefill(form: dict, data: dict, unit, areas: Areas) -> dict:
+    """The demanding unit's own details come from the register, not from what was typed."""
+    props = (form.get("schema") or {}).get("properties") or {}
+    county = areas.county_of(unit.area_id)
+    township = areas.by_id.get(unit.area_id)
+    known = {"county": county.name_zh if county else None, "township": township.name_zh if township else None,
+             "unit_name": unit.name_zh, "unit_type": unit.type, "filled_on": data.get("filled_on") or china_today().isoformat()}
+    out = dict(data)
+    for key, value in known.items():
+        if key in props and value is not None and (key != "unit_type" or value in (props[key].get("enum") or [value])):
+            out[key] = value
+    return out
+
+
+def create_posting(tenant: Tenant, user, program_id: str, unit_code: str, data: dict, year: int | None = None) -> Posting:
+    """A draft posting of `unit_code`'s needs under the pack in force (flush only; the caller commits)."""
+    effective = packs.current(tenant)
+    program = packs.program_of(effective, program_id)
+    unit = unit_by_code(unit_code)
+    if unit is None:
+        raise invalid("/unit_code", "unknown_unit", "本地区没有该单位", "No such unit in this jurisdiction")
+    if not reach_of(user, tenant, MANAGE).covers(unit.id):
+        raise forbidden("not_in_scope", "该单位不在您的管辖范围内", "This unit is outside your scope")
+    areas = Areas.load()
+    form = packs.form_of(effective, program, "demand")
+    data = dict(data or {})
+    if form is not None:
+        data = _prefill(form, data, unit, areas)
+        errors = prefixed(validate_form(form, data), "/data")
+        posts = [p for p in data.get("posts") or [] if isinstance(p, dict)]
+    else:
+        posts, errors = _posts_without_form(data)
+    if errors:
+        raise invalid_many(errors, "需求信息表填写有误", "The demand form has errors")
+    filled = data.get("filled_on")
+    year = year or (date.fromisoformat(filled).year if isinstance(filled, str) and len(filled) == 10 else china_today().year)
+    county = areas.county_of(unit.area_id)
+    posting = Posting(program_id=program["id"], pack_version_id=effective.version_id, year=year, unit_id=unit.id,
+                      county_area_id=county.id if county else None, posts=posts,
+                      headcount=sum(int(p.get("headcount") or 0) for p in posts), state="draft", created_by=user.id)
+    db.session.add(posting)
+    db.session.flush()
+    if form is not None:
+        submission = submit_form(form, data, {}, effective.version_id, SUBJECT, posting.id, user,
+                                 scope={"service_unit": unit.code})
+        posting.submission_id = submission.id
+        db.session.flush()
+    return posting
+
+
+def get_posting(posting_id: int) -> Posting:
+    found = db.session.execute(select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county))
+                               .where(Posting.id == posting_id)).unique().scalar_one_or_none()
+    if found is None:
+        raise not_found("没有该岗位需求", "No such posting")
+    return found
+
+
+def may_see(user, tenant: Tenant, posting: Posting) -> bool:
+    return posting.state != "draft" or reach_of(user, tenant, MANAGE).covers(posting.unit_id)
+
+
+def publish(tenant: Tenant, user, posting: Posting) -> Posting:
+    """draft → published, by a manager covering its unit (one conditional UPDATE; 409 if not a draft)."""
+    if not reach_of(user, tenant, MANAGE).covers(posting.unit_id):
+        raise forbidden("not_in_scope", "该单位不在您的管辖范围内", "This unit is outside your scope")
+    moved = db.session.execute(update(Posting).where(Posting.id == posting.id, Posting.state == "draft")
+                               .values(state="published", published_by=user.id, published_at=utcnow())
+                               .returning(Posting.id).execution_options(synchronize_session=False)).scalar_one_or_none()
+    if moved is None:
+        raise conflict("not_draft", "只有草稿可以发布", "Only a draft can be published")
+    record("placement.posting.publish", target_type="postings", target_id=posting.id,
+           before={"state": "draft"}, after={"state": "published"}, note="丽江市办法第三条 / Lijiang art. 3")
+    return get_posting_fresh(posting.id)
+
+
+def get_posting_fresh(posting_id: int) -> Posting:
+    db.session.expire_all()
+    return get_posting(posting_id)
+
+
+def list_postings(user, tenant: Tenant, *, state: str | None = None, year: int | None = None,
+                  program: str | None = None) -> list[Posting]:
+    """The tenant's postings the user may see, newest first (one query, units and counties joined)."""
+    query = (select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county))
+             .order_by(Posting.year.desc(), Posting.id.desc()))
+    reach = reach_of(user, tenant, MANAGE)
+    if not reach.everywhere:
+        query = query.where((Posting.state != "draft") | Posting.unit_id.in_(reach.unit_ids or {-1}))
+    if state:
+        query = query.where(Posting.state == state)
+    if year:
+        query = query.where(Posting.year == year)
+    if program:
+        query = query.where(Posting.program_id == program)
+    return list(db.session.execute(query).unique().scalars())
+
+
+def descendants(tenant: Tenant) -> list[Tenant]:
+    """Child tenants, grandchildren after their parent (a province → its cities → their counties)."""
+    out: list[Tenant] = []
+    stack = [tenant]
+    while stack:
+        node = stack.pop(0)
+        children = list(db.session.execute(select(Tenant).where(Tenant.parent_id == node.id,
+                                                                 Tenant.status == "active").order_by(Tenant.slug)).scalars())
+        out += children
+        stack += children
+    return out
+
+
+def rollup(tenant: Tenant, *, year: int | None = None, program: str | None = None) -> list[tuple[Tenant, list[Posting]]]:
+    """The published postings of every tenant below `tenant`, each read in its own tenant context (both
+    isolation walls apply as for the child itself; nothing is switched off). One query per tenant."""
+    out = []
+    for child in descendants(tenant):
+        with tenant_context(child.id, db.session):
+            query = (select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county))
+                     .where(Posting.state == "published").order_by(Posting.year.desc(), Posting.id.desc()))
+            if year:
+                query = query.where(Posting.year == year)
+            if program:
+                query = query.where(Posting.program_id == program)
+            rows = list(db.session.execute(query).unique().scalars())
+        out.append((child, rows))
+    return out
+
+
+def open_places(posting: Posting, taken: int) -> int:
+    return max(posting.headcount - taken, 0)
