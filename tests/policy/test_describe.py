@@ -37,3 +37,12 @@ def test_unknown_program_and_a_bare_criterion():
     assert describe_program(pack, "nope") is None
     lines = describe_criterion(pack["programs"][1]["eligibility"], pack)
     assert [line.zh for line in lines] == ["同时满足以下条件：", "政治素质好", "年龄不超过45周岁"]
+
+
+def test_schedule_text_says_a_failed_term_end_voids_the_payment():
+    from grassroots.policy.describe import schedule_text
+
+    zh, en = schedule_text({"first_after_full_years": 2, "requires_passing": ["annual", "term_end"],
+                            "void_on_failing": ["term_end"]})
+    assert "期满考核不合格的，该次补贴整体不予发放" in zh
+    assert "voids that whole payment" in en

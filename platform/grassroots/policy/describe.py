@@ -89,6 +89,10 @@ def schedule_text(schedule: dict) -> tuple[str, str]:
     if kinds:
         zh += f"；当年{'或'.join(k[0] for k in kinds)}合格方予发放"
         en += f"; a year is paid only when graded passing in the {' or '.join(k[1] for k in kinds)} assessment"
+    voids = [_KINDS.get(k, (k, k)) for k in schedule.get("void_on_failing", [])]
+    if voids:
+        zh += f"；{'或'.join(k[0] for k in voids)}不合格的，该次补贴整体不予发放"
+        en += f"; a failed {' or '.join(k[1] for k in voids)} assessment voids that whole payment"
     return zh, en
 
 
