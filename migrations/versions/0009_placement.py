@@ -141,6 +141,7 @@ def upgrade():
     sa.Column('duties', sa.Text(), nullable=False),
     sa.Column('full_time', sa.Boolean(), nullable=False),
     sa.Column('professional_post', sa.Boolean(), nullable=False),
+    sa.Column('form_data', JSON, nullable=False),
     sa.Column('submission_id', sa.Integer(), nullable=True),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('chain_instance_id', sa.Integer(), nullable=True),

@@ -23,6 +23,8 @@ MODULES = (
     "grassroots.identity.blueprint",
     "grassroots.workflow.blueprint",
     "grassroots.forms.blueprint",
+    "grassroots.placement.blueprint",
+    "grassroots.subsidy.blueprint",
 )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from grassroots.db import db
 from grassroots.forms.models import FormSubmission
 from grassroots.identity.models import Person
-from grassroots.identity.services import facts_of
+from grassroots.identity.present import facts_of
 from grassroots.placement.models import Application, Assessment, Placement
 from grassroots.tenancy.models import Unit
 

@@ -125,13 +125,9 @@ def publish(tenant: Tenant, user, posting: Posting) -> Posting:
     if moved is None:
         raise conflict("not_draft", "只有草稿可以发布", "Only a draft can be published")
     record("placement.posting.publish", target_type="postings", target_id=posting.id,
-           before={"state": "draft"}, after={"state": "published"}, note="丽江市办法第三条 / Lijiang art. 3")
-    return get_posting_fresh(posting.id)
-
-
-def get_posting_fresh(posting_id: int) -> Posting:
-    db.session.expire_all()
-    return get_posting(posting_id)
+           before={"state": "draft"}, after={"state": "published"})
+    db.session.refresh(posting, ["state", "published_by", "published_at"])
+    return posting
 
 
 def list_postings(user, tenant: Tenant, *, state: str | None = None, year: int | None = None,

@@ -54,5 +54,6 @@ class Agreement(TenantScoped, db.Model):
     signed_at: Mapped[datetime | None] = mapped_column()
     completed_at: Mapped[datetime | None] = mapped_column()
 
-    service_unit = relationship("Unit", viewonly=True, lazy="raise", primaryjoin="and_(Agreement.tenant_id == "
-                                "foreign(Unit.tenant_id), Agreement.service_unit_id == foreign(Unit.id))")
+    service_unit = relationship("Unit", viewonly=True,
+        primaryjoin="and_(foreign(Agreement.tenant_id) == Unit.tenant_id, "
+                    "foreign(Agreement.service_unit_id) == Unit.id)")

@@ -51,11 +51,15 @@ class Application(TenantScoped, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column()
 
-    person = relationship("Person", viewonly=True, lazy="raise", primaryjoin="and_(Application.tenant_id == "
-                          "foreign(Person.tenant_id), Application.person_id == foreign(Person.id))")
-    unit = relationship("Unit", viewonly=True, lazy="raise", primaryjoin="and_(Application.tenant_id == "
-                        "foreign(Unit.tenant_id), Application.unit_id == foreign(Unit.id))")
-    service_unit = relationship("Unit", viewonly=True, lazy="raise", primaryjoin="and_(Application.tenant_id == "
-                                "foreign(Unit.tenant_id), Application.service_unit_id == foreign(Unit.id))")
-    decision = relationship("DecisionRecord", viewonly=True, lazy="raise", primaryjoin="and_(Application.tenant_id "
-                            "== foreign(DecisionRecord.tenant_id), Application.decision_id == foreign(DecisionRecord.id))")
+    person = relationship("Person", viewonly=True,
+        primaryjoin="and_(foreign(Application.tenant_id) == Person.tenant_id, "
+                    "foreign(Application.person_id) == Person.id)")
+    unit = relationship("Unit", viewonly=True,
+        primaryjoin="and_(foreign(Application.tenant_id) == Unit.tenant_id, "
+                    "foreign(Application.unit_id) == Unit.id)")
+    service_unit = relationship("Unit", viewonly=True,
+        primaryjoin="and_(foreign(Application.tenant_id) == Unit.tenant_id, "
+                    "foreign(Application.service_unit_id) == Unit.id)")
+    decision = relationship("DecisionRecord", viewonly=True,
+        primaryjoin="and_(foreign(Application.tenant_id) == DecisionRecord.tenant_id, "
+                    "foreign(Application.decision_id) == DecisionRecord.id)")

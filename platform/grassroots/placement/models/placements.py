@@ -69,15 +69,15 @@ class Placement(TenantScoped, db.Model):
     ended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     ended_at: Mapped[datetime | None] = mapped_column()
 
-    person = relationship("Person", viewonly=True, lazy="raise", primaryjoin="and_(Placement.tenant_id == "
-                          "foreign(Person.tenant_id), Placement.person_id == foreign(Person.id))")
-    service_unit = relationship("Unit", viewonly=True, lazy="raise", primaryjoin="and_(Placement.tenant_id == "
-                                "foreign(Unit.tenant_id), Placement.service_unit_id == foreign(Unit.id))")
-    original_unit = relationship("Unit", viewonly=True, lazy="raise", primaryjoin="and_(Placement.tenant_id == "
-                                 "foreign(Unit.tenant_id), Placement.original_unit_id == foreign(Unit.id))")
-    assessments = relationship("Assessment", viewonly=True, lazy="raise", order_by="Assessment.year_no, Assessment.id",
-                               primaryjoin="and_(Placement.tenant_id == foreign(Assessment.tenant_id), "
-                               "Placement.id == foreign(Assessment.placement_id))")
+    person = relationship("Person", viewonly=True,
+        primaryjoin="and_(foreign(Placement.tenant_id) == Person.tenant_id, "
+                    "foreign(Placement.person_id) == Person.id)")
+    service_unit = relationship("Unit", viewonly=True,
+        primaryjoin="and_(foreign(Placement.tenant_id) == Unit.tenant_id, "
+                    "foreign(Placement.service_unit_id) == Unit.id)")
+    original_unit = relationship("Unit", viewonly=True,
+        primaryjoin="and_(foreign(Placement.tenant_id) == Unit.tenant_id, "
+                    "foreign(Placement.original_unit_id) == Unit.id)")
 
     @property
     def last_day(self) -> date | None:

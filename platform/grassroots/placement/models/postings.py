@@ -49,7 +49,9 @@ class Posting(TenantScoped, db.Model):
     published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column()
 
-    unit = relationship("Unit", viewonly=True, primaryjoin="and_(Posting.tenant_id == foreign(Unit.tenant_id), "
-                        "Posting.unit_id == foreign(Unit.id))", lazy="raise")
-    county = relationship("Area", viewonly=True, primaryjoin="and_(Posting.tenant_id == foreign(Area.tenant_id), "
-                          "Posting.county_area_id == foreign(Area.id))", lazy="raise")
+    unit = relationship("Unit", viewonly=True,
+        primaryjoin="and_(foreign(Posting.tenant_id) == Unit.tenant_id, "
+                    "foreign(Posting.unit_id) == Unit.id)")
+    county = relationship("Area", viewonly=True,
+        primaryjoin="and_(foreign(Posting.tenant_id) == Area.tenant_id, "
+                    "foreign(Posting.county_area_id) == Area.id)")

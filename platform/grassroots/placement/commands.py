@@ -1,0 +1,57 @@
+"""`grassroots decisions replay [--tenant T]`: recompute every decision record under its pinned pack version
+and list those that would now differ (exit 1 if any); `grassroots demo cases`: the demo's living cases."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from grassroots.db import db
+from grassroots.placement.decisions import replay
+from grassroots.tenancy.models import Tenant
+
+decisions = AppGroup("decisions", help="Decision records (决定记录): replay them under their pinned pack versions.")
+
+
+@decisions.command("replay")
+@click.option("--tenant", "slug", default=None, help="Only this jurisdiction (slug).")
+def replay_command(slug: str | None) -> None:
+    """Recompute each record exactly as it was made; report any that would now differ (exit 1)."""
+    query = select(Tenant).order_by(Tenant.id)
+    if slug:
+        query = query.where(Tenant.slug == slug)
+    tenants = list(db.session.execute(query).scalars())
+    if slug and not tenants:
+        click.echo(f"no such tenant: {slug}", err=True)
+        sys.exit(2)
+    total, differing = 0, []
+    for tenant in tenants:
+        checked, found = replay(tenant)
+        total += checked
+        differing += found
+    for item in differing:
+        click.echo(item.line())
+    click.echo(f"{total} decision record(s) replayed, {len(differing)} would now differ")
+    if differing:
+        sys.exit(1)
+
+
+@click.command("cases")
+def cases_command() -> None:
+    """Seed Lijiang and Kunming with secondment cases in every state (after `demo seed`; idempotent)."""
+    from grassroots.placement.demo import seed_cases
+
+    for line in seed_cases():
+        click.echo(line)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(decisions)
+    from grassroots.demo.commands import demo
+
+    if "cases" not in demo.commands:
+        demo.add_command(cases_command)

@@ -1,0 +1,287 @@
+"""Wire shapes of the placement API. Bodies refuse unknown fields (SECURITY.md); a form's own fields travel
+in `data`/`form` and are checked against the pack form's JSON Schema by the forms module."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from grassroots.api.schemas import StrictSchema
+
+FORM_DATA = {"description": "the pack form's fields by their schema keys (checked against its JSON Schema)"}
+CODE = validate.Length(min=1, max=64)
+ID = validate.Range(min=1, max=2**31 - 1)  # a database id (larger never exists)
+
+
+class Query(Schema):
+    """Query strings: other parameters (such as `lang`) are left for others to read."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class PostingQuery(Query):
+    year = fields.Integer(validate=validate.Range(min=2000, max=2199))
+    program = fields.String(validate=CODE)
+    state = fields.String(validate=validate.OneOf(("draft", "published", "closed")))
+
+
+class PostingCreate(StrictSchema):
+    program = fields.String(required=True, validate=CODE)
+    unit_code = fields.String(required=True, validate=validate.Length(min=1, max=40),
+                              metadata={"description": "the demanding (township) unit"})
+    year = fields.Integer(validate=validate.Range(min=2000, max=2199))
+    data = fields.Dict(required=True, metadata=FORM_DATA)
+
+
+class ApplicationQuery(Query):
+    program = fields.String(validate=CODE)
+    state = fields.String(validate=validate.Length(max=16))
+
+
+class ApplicationCreate(StrictSchema):
+    program = fields.String(required=True, validate=CODE)
+    unit_code = fields.String(validate=validate.Length(min=1, max=40), allow_none=True,
+                              metadata={"description": "the applicant's own unit (default: the professional's)"})
+    data = fields.Dict(required=True, metadata=FORM_DATA)
+    submit = fields.Boolean(load_default=False, metadata={"description": "submit at once (attachments then required)"})
+
+
+class ApplicationData(StrictSchema):
+    data = fields.Dict(allow_none=True, metadata=FORM_DATA)
+
+
+class FileUpload(StrictSchema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class MatchCreate(StrictSchema):
+    application_id = fields.Integer(required=True, strict=True, validate=ID)
+    posting_id = fields.Integer(required=True, strict=True, validate=ID)
+    post_name = fields.String(validate=validate.Length(max=200), allow_none=True)
+
+
+class AgreementTerms(StrictSchema):
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True, metadata={"description": "the agreed last day (inclusive)"})
+    duties = fields.String(validate=validate.Length(max=5000), allow_none=True)
+    post_name = fields.String(validate=validate.Length(max=200), allow_none=True)
+    full_time = fields.Boolean(allow_none=True)
+    professional_post = fields.Boolean(allow_none=True)
+    form = fields.Dict(allow_none=True, metadata=FORM_DATA)
+
+
+class Empty(StrictSchema):
+    pass
+
+
+class PlacementQuery(Query):
+    program = fields.String(validate=CODE)
+    state = fields.String(validate=validate.OneOf(("serving", "ended")))
+
+
+class FactsQuery(Query):
+    as_of = fields.Date()
+
+
+class PlacementEnd(StrictSchema):
+    end_date = fields.Date(required=True, metadata={"description": "the last day served"})
+    reason = fields.String(validate=validate.Length(max=2000), load_default="")
+    continuous = fields.Boolean(load_default=True)
+
+
+class AssessmentQuery(Query):
+    placement_id = fields.Integer(validate=ID)
+
+
+class AssessmentCreate(StrictSchema):
+    placement_id = fields.Integer(required=True, strict=True, validate=ID)
+    kind = fields.String(required=True, validate=validate.OneOf(("annual", "term_end")))
+    year_no = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100))
+    grade = fields.String(required=True, validate=CODE)
+    assessed_on = fields.Date(required=True)
+    note = fields.String(validate=validate.Length(max=2000), load_default="")
+    form = fields.Dict(allow_none=True, metadata=FORM_DATA)
+
+
+class ExtensionCreate(StrictSchema):
+    placement_id = fields.Integer(required=True, strict=True, validate=ID)
+    extension_years = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=20))
+    reason = fields.String(validate=validate.Length(max=2000), load_default="")
+    form = fields.Dict(allow_none=True, metadata=FORM_DATA)
+
+
+# --- Answers (documented shapes; nested records are objects as present.py builds them) ---------------------
+
+
+class Labelled(Schema):
+    code = fields.String()
+    label = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class PostingOut(Schema):
+    id = fields.Integer()
+    program = fields.String()
+    year = fields.Integer()
+    state = fields.Nested(Labelled)
+    unit = fields.Dict(allow_none=True)
+    county = fields.Dict(allow_none=True)
+    posts = fields.List(fields.Dict())
+    headcount = fields.Integer()
+    open_places = fields.Integer()
+    submission_id = fields.Integer(allow_none=True)
+    pack_version_id = fields.Integer()
+    tenant = fields.String()
+    created_at = fields.String()
+    published_at = fields.String(allow_none=True)
+
+
+class PostingList(Schema):
+    postings = fields.List(fields.Nested(PostingOut))
+    rollup = fields.List(fields.Dict(), metadata={"description": "child jurisdictions' published postings"})
+
+
+class DecisionOut(Schema):
+    id = fields.Integer()
+    subject = fields.Dict()
+    stage = fields.Nested(Labelled)
+    program = fields.String()
+    verdict = fields.Nested(Labelled)
+    eligible = fields.Boolean(allow_none=True)
+    failed_rules = fields.List(fields.String())
+    as_of = fields.String()
+    pack_version_id = fields.Integer()
+    pack_hash = fields.String()
+    pack_version = fields.Dict(allow_none=True)
+    created_at = fields.String()
+    reasons = fields.List(fields.Dict(), metadata={"description": "every rule with passed, message and cite"})
+    facts = fields.Dict(metadata={"description": "the evaluation input exactly as evaluated"})
+    answer = fields.Dict(metadata={"description": "the engine's full answer (the evaluation API's shape)"})
+
+
+class ApplicationOut(Schema):
+    id = fields.Integer()
+    program = fields.String()
+    state = fields.Nested(Labelled)
+    person = fields.Dict(allow_none=True)
+    unit = fields.Dict(allow_none=True)
+    service_unit = fields.Dict(allow_none=True)
+    submission_id = fields.Integer(allow_none=True)
+    chain_instance_id = fields.Integer(allow_none=True)
+    pack_version_id = fields.Integer()
+    submitted_by = fields.Integer()
+    applicant_user_id = fields.Integer(allow_none=True)
+    decision = fields.Nested(DecisionOut, allow_none=True)
+    created_at = fields.String()
+    submitted_at = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True)
+    agreement = fields.Dict(allow_none=True)
+    placement_id = fields.Integer(allow_none=True)
+    decisions = fields.List(fields.Nested(DecisionOut))
+
+
+class ApplicationList(Schema):
+    applications = fields.List(fields.Nested(ApplicationOut))
+
+
+class AgreementOut(Schema):
+    id = fields.Integer()
+    application_id = fields.Integer()
+    posting_id = fields.Integer()
+    post_name = fields.String()
+    service_unit = fields.Dict(allow_none=True)
+    start_date = fields.String(allow_none=True)
+    end_date = fields.String(allow_none=True)
+    duties = fields.String()
+    full_time = fields.Boolean()
+    professional_post = fields.Boolean()
+    form = fields.Dict()
+    submission_id = fields.Integer(allow_none=True)
+    state = fields.Nested(Labelled)
+    chain_instance_id = fields.Integer(allow_none=True)
+    matched_by = fields.Integer(allow_none=True)
+    matched_at = fields.String(allow_none=True)
+    signed_by = fields.Integer(allow_none=True)
+    signed_at = fields.String(allow_none=True)
+    completed_at = fields.String(allow_none=True)
+    placement_id = fields.Integer(allow_none=True)
+    signature = fields.Dict(metadata={"description": "what the last signature did (on sign)"})
+
+
+class AssessmentOut(Schema):
+    id = fields.Integer()
+    placement_id = fields.Integer()
+    kind = fields.Nested(Labelled)
+    year_no = fields.Integer()
+    grade = fields.Dict()
+    assessed_on = fields.String()
+    by_office = fields.String()
+    assessed_by = fields.Integer(allow_none=True)
+    submission_id = fields.Integer(allow_none=True)
+    copy_unit_id = fields.Integer(allow_none=True)
+    note = fields.String()
+    created_at = fields.String()
+
+
+class AssessmentList(Schema):
+    assessments = fields.List(fields.Nested(AssessmentOut))
+
+
+class ExtensionOut(Schema):
+    id = fields.Integer()
+    placement_id = fields.Integer()
+    extension_years = fields.Integer()
+    previous_end_date = fields.String()
+    new_end_date = fields.String()
+    reason = fields.String()
+    state = fields.Nested(Labelled)
+    submission_id = fields.Integer(allow_none=True)
+    chain_instance_id = fields.Integer(allow_none=True)
+    requested_by = fields.Integer()
+    created_at = fields.String()
+    decided_at = fields.String(allow_none=True)
+
+
+class PlacementOut(Schema):
+    id = fields.Integer()
+    program = fields.String()
+    state = fields.Nested(Labelled)
+    person = fields.Dict(allow_none=True)
+    original_unit = fields.Dict(allow_none=True)
+    service_unit = fields.Dict(allow_none=True)
+    area_tags = fields.List(fields.String())
+    unit_level = fields.String()
+    unit_type = fields.String()
+    professional_post = fields.Boolean()
+    full_time = fields.Boolean()
+    continuous = fields.Boolean()
+    start_date = fields.String()
+    planned_end_date = fields.String(allow_none=True)
+    end_date = fields.String(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    recognised_by = fields.String(allow_none=True)
+    dispatch = fields.Nested(Labelled)
+    dispatch_instance_id = fields.Integer(allow_none=True)
+    application_id = fields.Integer()
+    agreement_id = fields.Integer()
+    pack_version_id = fields.Integer()
+    created_at = fields.String()
+    full_years = fields.Integer()
+    assessments = fields.List(fields.Nested(AssessmentOut))
+    extensions = fields.List(fields.Nested(ExtensionOut))
+    assessments_due = fields.List(fields.Dict())
+    decisions = fields.List(fields.Nested(DecisionOut))
+
+
+class PlacementList(Schema):
+    placements = fields.List(fields.Nested(PlacementOut))
+
+
+class FactsOut(Schema):
+    placement_id = fields.Integer()
+    as_of = fields.String()
+    facts = fields.Dict(metadata={"description": "the evaluation input (POST it to programs/<program>/evaluate)"})
+
+
+class TimelineOut(Schema):
+    person = fields.Dict()
+    events = fields.List(fields.Dict(), metadata={"description": "every step, assessment and decision, oldest first"})

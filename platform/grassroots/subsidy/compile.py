@@ -1,0 +1,232 @@
+"""Compiling year-end rosters (Lijiang 第十二条: Annexes 4+5 for the province; 第十三条: Annex 6 for the city).
+
+`compile_roster(payer, year, user)` takes the payer's entitlements due in `year` that no live roster holds,
+groups them by their claim (chain and roster form, from the pinned pack), and, when the claim chain
+routes a step by a case scope (Annex 6's county HR review is the *service county's*), splits the group by
+that scope, so each roster has one chain it can be routed along. Each roster then:
+1. claims its entitlements with one conditional UPDATE (`roster_id IS NULL`): two compiles at once can
+   never put one entitlement in two rosters;
+2. writes its lines with one INSERT ... SELECT (the names of people, units and places as filed);
+3. starts the claim chain (workflow.start_chain) and commits with it.
+No amount is computed here: a line's amount is its entitlement's, which is the engine's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import BigInteger, and_, case, cast, exists, func, literal, or_, select, update
+from sqlalchemy.orm import aliased
+
+from grassroots.audit.log import record
+from grassroots.db import db, utcnow
+from grassroots.db.tenant_scope import current_tenant_id
+from grassroots.identity.models import Person
+from grassroots.packs.effective import Effective, current_effective
+from grassroots.packs.versions import china_today
+from grassroots.placement.models import Placement
+from grassroots.subsidy.entitlements import refresh_entitlements
+from grassroots.subsidy.errors import conflict, invalid
+from grassroots.subsidy.models import Entitlement, Payment, Roster, RosterLine
+from grassroots.subsidy.money import yuan
+from grassroots.tenancy.models import Area, Tenant, Unit
+from grassroots.workflow.chains import AREA_SCOPES, CONTEXT_KEYS, UNIT_SCOPES, find_chain
+from grassroots.workflow.engine import start_chain
+from grassroots.workflow.scopes import COUNTY_KINDS, load_tree
+
+SUBJECT = "roster"
+YEARS = range(2000, 2200)
+SERVICE_SCOPES = frozenset({"service_unit", "service_county"})
+
+
+@dataclass
+class Group:
+    """One roster to be: a claim (chain, form) and the part of the city its chain is routed for."""
+
+    chain: str
+    form: str | None
+    context: dict[str, str] = field(default_factory=dict)
+    pairs: set[tuple[int, int]] = field(default_factory=set)  # (service unit id, original unit id)
+
+
+def _case_scopes(step: dict) -> set[str]:
+    """The case scopes (service county, applicant unit, ...) a step or its sub-steps and routes name."""
+    scopes = {step.get("scope")}
+    route = step.get("route") or {}
+    scopes |= {c.get("scope") for c in (route.get("cases") or {}).values() if isinstance(c, dict)}
+    scopes.add((route.get("default") or {}).get("scope"))
+    for sub in step.get("steps") or []:
+        scopes |= _case_scopes(sub)
+    return {s for s in scopes if s in CONTEXT_KEYS}
+
+
+def _due_unclaimed(payer: str, start: date, end: date) -> list:
+    paid = exists().where(Payment.tenant_id == Entitlement.tenant_id, Payment.entitlement_id == Entitlement.id)
+    return [Entitlement.tenant_id == current_tenant_id(), Entitlement.payer == payer, Entitlement.status == "due",
+            Entitlement.roster_id.is_(None), Entitlement.claim_chain.is_not(None), Entitlement.due >= start,
+            Entitlement.due <= end, ~paid]
+
+
+def _groups(effective: Effective, payer: str, start: date, end: date) -> list[Group]:
+    """The rosters this compile makes: one per claim, split by the case scopes its chain routes on."""
+    rows = db.session.execute(
+        select(Entitlement.claim_chain, Entitlement.roster_form, Placement.service_unit_id, Placement.original_unit_id)
+        .join(Placement, and_(Placement.tenant_id == Entitlement.tenant_id, Placement.id == Entitlement.placement_id))
+        .where(*_due_unclaimed(payer, start, end)).distinct()).all()
+    needed: dict[str, set[str]] = {}
+    for chain_id in {r.claim_chain for r in rows}:
+        chain = find_chain(effective.pack, chain_id) or {}
+        needed[chain_id] = set().union(*(_case_scopes(s) for s in chain.get("steps") or []))
+    codes, tree = {}, None
+    if any(needed.values()):
+        tree = load_tree()
+        codes = dict(db.session.execute(select(Unit.id, Unit.code)).all())
+    groups: dict[tuple, Group] = {}
+    for r in rows:
+        scopes = needed.get(r.claim_chain) or set()
+        context: dict[str, str] = {}
+        if scopes and tree is not None:
+            derived = tree.derive_context({"service_unit": codes.get(r.service_unit_id),
+                                           "applicant_unit": codes.get(r.original_unit_id)})
+            context = {k: derived.get(k, "") for k in sorted(scopes)}
+        key = (r.claim_chain, r.roster_form or "", tuple(context.items()))
+        group = groups.setdefault(key, Group(r.claim_chain, r.roster_form, context))
+        group.pairs.add((r.service_unit_id, r.original_unit_id))
+    return [groups[k] for k in sorted(groups)]
+
+
+def _claim(roster: Roster, group: Group, payer: str, start: date, end: date) -> int:
+    """Conditional UPDATE: the group's unclaimed entitlements now belong to `roster` (rows claimed)."""
+    where = [*_due_unclaimed(payer, start, end), Entitlement.claim_chain == group.chain,
+             Entitlement.roster_form.is_(None) if group.form is None else Entitlement.roster_form == group.form]
+    if group.context:
+        by_service = not (set(group.context) - SERVICE_SCOPES)
+        match = [Placement.service_unit_id == s if by_service else
+                 and_(Placement.service_unit_id == s, Placement.original_unit_id == o) for s, o in group.pairs]
+        where.append(Entitlement.placement_id.in_(select(Placement.id).where(
+            Placement.tenant_id == current_tenant_id(), or_(*match))))
+    result = db.session.execute(update(Entitlement).where(*where).values(roster_id=roster.id, updated_at=utcnow())
+                                .execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+LINE_COLUMNS = ("tenant_id", "roster_id", "seq", "entitlement_id", "placement_id", "person_id", "application_id",
+                "component", "person_name", "gender", "original_unit", "service_unit", "service_area",
+                "service_county", "service_start", "service_end", "first_year", "last_year", "years", "amount_fen")
+
+
+def _write_lines(roster: Roster) -> None:
+    """One INSERT ... SELECT: each claimed entitlement with the names of its person, units and places."""
+    tid = current_tenant_id()
+    original, service, area, parent = aliased(Unit), aliased(Unit), aliased(Area), aliased(Area)
+    county = case((area.kind.in_(tuple(COUNTY_KINDS)), area.name_zh), else_=func.coalesce(parent.name_zh, ""))
+    same = Placement.tenant_id
+    lines = (
+        select(literal(tid), literal(roster.id),
+               func.row_number().over(order_by=(county, service.name_zh, Person.name, Entitlement.id)),
+               Entitlement.id, Entitlement.placement_id, Placement.person_id, Placement.application_id,
+               Entitlement.component, Person.name, Person.gender, func.coalesce(original.name_zh, ""),
+               func.coalesce(service.name_zh, ""), func.coalesce(area.name_zh, ""), func.coalesce(county, ""),
+               Placement.start_date, func.coalesce(Placement.end_date, Placement.planned_end_date),
+               Entitlement.first_year, Entitlement.last_year, Entitlement.years, Entitlement.amount_fen)
+        .select_from(Entitlement)
+        .join(Placement, and_(same == Entitlement.tenant_id, Placement.id == Entitlement.placement_id))
+        .join(Person, and_(Person.tenant_id == same, Person.id == Placement.person_id))
+        .outerjoin(original, and_(original.tenant_id == same, original.id == Placement.original_unit_id))
+        .outerjoin(service, and_(service.tenant_id == same, service.id == Placement.service_unit_id))
+        .outerjoin(area, and_(area.tenant_id == same,
+                              area.id == func.coalesce(Placement.service_area_id, service.area_id)))
+        .outerjoin(parent, and_(parent.tenant_id == same, parent.id == area.parent_id))
+        .where(Entitlement.tenant_id == tid, Entitlement.roster_id == roster.id))
+    db.session.execute(RosterLine.__table__.insert().from_select(LINE_COLUMNS, lines))
+    count, total = db.session.execute(
+        select(func.count(RosterLine.id), cast(func.coalesce(func.sum(RosterLine.amount_fen), 0), BigInteger))
+        .where(RosterLine.roster_id == roster.id)).one()
+    roster.line_count, roster.total_fen = int(count), int(total)
+
+
+def _claim_forms(effective: Effective, chain: str) -> list[str]:
+    """The forms the pack attaches to claims along `chain` (第十二条: Annexes 2, 3 and 5 with Annex 4)."""
+    out: list[str] = []
+    for program in effective.pack.get("programs") or []:
+        for sub in program.get("subsidies") or []:
+            claim = sub.get("claim") or {}
+            if claim.get("chain") == chain:
+                out += [f for f in claim.get("forms") or [] if f not in out]
+    return out
+
+
+def _title(effective: Effective, group: Group) -> dict[str, Any]:
+    forms = {f.get("id"): f for f in effective.pack.get("forms") or [] if isinstance(f, dict)}
+    form = forms.get(group.form) or {}
+    chain = find_chain(effective.pack, group.chain) or {}
+    name = form.get("title") or chain.get("name") or {"zh": group.chain, "en": group.chain}
+    return {"zh": name.get("zh", ""), "en": name.get("en", ""), "annex": form.get("annex"),
+            "scope": _scope_name(group.context)}
+
+
+def _scope_name(context: dict[str, str]) -> dict[str, str] | None:
+    """The name of the area or unit a split roster covers (the header of Annex 6: 服务地县（区）)."""
+    for key, code in sorted(context.items()):
+        model = Area if key in AREA_SCOPES else Unit if key in UNIT_SCOPES else None
+        if model is None or not code:
+            continue
+        row = db.session.execute(select(model.name_zh, model.name_en).where(model.code == code)).first()
+        if row is not None:
+            return {"zh": row.name_zh, "en": row.name_en or row.name_zh}
+    return None
+
+
+def _compile_group(effective: Effective, group: Group, payer: str, year: int, user: Any) -> Roster | None:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    roster = Roster(pack_version_id=effective.version_id, payer=payer, year=year, claim_chain=group.chain,
+                    roster_form=group.form, claim_forms=_claim_forms(effective, group.chain), scope=group.context,
+                    title=_title(effective, group), state="in_review", currency=effective.compiled.currency,
+                    compiled_by=user.id, compiled_at=utcnow())
+    db.session.add(roster)
+    db.session.flush()
+    if not _claim(roster, group, payer, start, end):  # another compile took them first
+        db.session.delete(roster)
+        db.session.flush()
+        return None
+    _write_lines(roster)
+    instance = start_chain(group.chain, effective.version_id, SUBJECT, roster.id, user.id, {}, dict(group.context),
+                           pack=effective)
+    roster.chain_instance_id = instance.id
+    db.session.flush()
+    record("subsidy.roster.compile", target_type="rosters", target_id=roster.id,
+           after={"payer": payer, "year": year, "chain": group.chain, "scope": group.context,
+                  "lines": roster.line_count, "total": yuan(roster.total_fen), "instance": instance.id})
+    return roster
+
+
+def compile_roster(payer: str, year: int, user: Any, *, refresh: bool = True, as_of: date | None = None) -> list[Roster]:
+    """Compile (and send along their claim chains) the rosters of `payer`'s entitlements due in `year`.
+
+    Commits. With `refresh`, entitlements are first brought up to date as of the year's end (or today,
+    if earlier). 422 for an unknown payer or year; 409 when nothing is left to claim.
+    """
+    tenant = db.session.get(Tenant, current_tenant_id())
+    effective = current_effective(tenant)
+    if effective is None:
+        raise conflict("no_pack", "本地区尚未发布政策包", "This jurisdiction has not published a policy pack")
+    if payer not in {p.get("id") for p in effective.pack.get("payers") or []}:
+        raise invalid("/payer", "unknown_payer", f"政策包中没有资金来源 {payer}", f"the pack has no payer {payer!r}")
+    if year not in YEARS:
+        raise invalid("/year", "bad_year", "年度无效", "not a valid year")
+    as_of = as_of or min(china_today(), date(year, 12, 31))
+    try:
+        if refresh:
+            refresh_entitlements(as_of, user=user)
+        rosters = [r for g in _groups(effective, payer, date(year, 1, 1), date(year, 12, 31))
+                   if (r := _compile_group(effective, g, payer, year, user)) is not None]
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    if not rosters:
+        raise conflict("nothing_to_compile", f"{year} 年度没有待申报的补贴（{payer}）",
+                       f"No unclaimed entitlements of {payer} fall due in {year}")
+    return rosters

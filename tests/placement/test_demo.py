@@ -1,0 +1,48 @@
+"""`grassroots demo cases`: Lijiang and Kunming with cases in every state, made through the services; twice is once."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from grassroots.db import db
+from grassroots.db.tenant_scope import tenant_context
+from grassroots.placement.models import Agreement, Application, Assessment, Extension, Placement
+from grassroots.tenancy.models import Tenant
+from grassroots.workflow.models import ChainTask
+
+
+def _states(slug: str) -> dict:
+    tenant = db.session.execute(select(Tenant).filter_by(slug=slug)).scalar_one()
+    with tenant_context(tenant.id, db.session):
+        return {
+            "applications": Counter(db.session.execute(select(Application.state)).scalars()),
+            "agreements": Counter(db.session.execute(select(Agreement.state)).scalars()),
+            "placements": Counter(db.session.execute(select(Placement.state)).scalars()),
+            "dispatch": Counter(db.session.execute(select(Placement.dispatch_state)).scalars()),
+            "extensions": Counter(db.session.execute(select(Extension.state)).scalars()),
+            "grades": Counter(db.session.execute(select(Assessment.grade)).scalars()),
+            "pending": Counter(db.session.execute(select(ChainTask.step_id).filter_by(state="pending")).scalars()),
+        }
+
+
+def test_demo_cases_cover_every_state(seeded_app):
+    runner = seeded_app.test_cli_runner()
+    result = runner.invoke(args=["demo", "cases"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    lijiang = _states("lijiang")
+    assert lijiang["applications"] == Counter(submitted=3, returned=1, rejected=1, draft=1, approved=1, matched=1, placed=4)
+    assert lijiang["pending"] == Counter(unit_approval=1, supervisor_approval=1, hr_filing=1, service_agreement=1)
+    assert lijiang["placements"] == Counter(serving=2, ended=2)
+    assert lijiang["extensions"] == Counter(approved=1)
+    assert lijiang["grades"]["unqualified"] == 2
+    kunming = _states("kunming")
+    assert kunming["applications"] == Counter(approved=1, placed=3)
+    assert kunming["dispatch"] == Counter(pending=1, recognised=2)
+    assert kunming["placements"] == Counter(serving=2, ended=1)
+    again = runner.invoke(args=["demo", "cases"])
+    assert again.exit_code == 0 and "already has cases" in again.output
+    assert _states("lijiang") == lijiang
+    replay = runner.invoke(args=["decisions", "replay"])
+    assert replay.exit_code == 0, replay.output

@@ -1,0 +1,138 @@
+"""The pages of every step, Chinese first, for the people who do each step; list pages at constant query cost."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+
+from grassroots.db import db
+from tests.db.factories import count_queries
+from tests.placement.conftest import PDF, assess, id_number, lijiang_application
+from tests.placement.test_journeys import TERM_END, ninglang_case, run_lijiang
+
+T = "/t/lijiang"
+
+
+def _page(world, username: str, path: str, status: int = 200) -> str:
+    response = world.client(username).get(path)
+    assert response.status_code == status, f"{username} GET {path} → {response.status_code}"
+    return response.get_data(as_text=True)
+
+
+def _posted(data: dict) -> MultiDict:
+    """Form data as a browser posts the pack form (JSON pointers as input names)."""
+    items = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            items += [(f"/{key}", v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                items.append((f"/{key}", "true"))
+        else:
+            items.append((f"/{key}", str(value)))
+    return MultiDict(items)
+
+
+def test_every_step_has_its_page(world):
+    case = ninglang_case(date(2021, 9, 1), date(2023, 8, 31))
+    run_lijiang(world, case)
+    assess(world, case, "lj_service_unit", "annual", 1, "qualified", date(2022, 8, 20))
+    app = world.get(case.applicant, f"/api/v1/t/lijiang/applications/{case.app_id}")
+    person = app["person"]["id"]
+    decision = app["decisions"][0]["id"]
+    assert "乡镇基层专业技术人才需求" in _page(world, "lj_city_hr", f"{T}/postings")
+    assert "全科医生" in _page(world, "lj_city_hr", f"{T}/postings/{case.posting_id}")
+    assert "宁蒗彝族自治县拉伯乡卫生院" in _page(world, "yn_province_hr", "/t/yunnan/postings")
+    assert "到基层服务申请" in _page(world, "lj_county_hr_ninglang", f"{T}/applications")
+    page = _page(world, case.applicant, f"{T}/applications/{case.app_id}")
+    assert "资格判定" in page and "已到岗服务" in page
+    assert "服务协议" in _page(world, "lj_service_unit", f"{T}/agreements/{case.agreement_id}")
+    assert "到基层服务人员" in _page(world, "lj_county_hr_ninglang", f"{T}/placements")
+    page = _page(world, "lj_service_unit", f"{T}/placements/{case.placement_id}")
+    assert "合格（称职）" in page and "第2年年度考核" in page  # recorded, and what is due next
+    page = _page(world, "lj_county_hr_ninglang", f"{T}/people/{person}/timeline")
+    assert "所在单位批准" in page and "《丽江市鼓励专业技术人员到基层服务暂行办法》第四条" in page
+    page = _page(world, case.applicant, f"{T}/decisions/{decision}")
+    assert "须为县及县以上（含省级）单位的人员" in page and "第二条" in page
+    assert "Why" in _page(world, case.applicant, f"{T}/decisions/{decision}?lang=en")
+    _page(world, "lj_teacher_li", f"{T}/applications/{case.app_id}", 403)
+    _page(world, "km_city_hr", f"{T}/applications/{case.app_id}", 404)
+    _page(world, "km_city_hr", f"/t/kunming/applications/{case.app_id}", 404)
+
+    # The service unit records year 2 on its page; the county HR bureau the term-end appraisal.
+    form = _page(world, "lj_service_unit", f"{T}/placements/{case.placement_id}/assess?kind=annual&year=2")
+    assert "到基层服务专业技术人员年度考核结果" in form
+    response = world.client("lj_service_unit").post(
+        f"{T}/placements/{case.placement_id}/assess",
+        data={"kind": "annual", "year_no": "2", "grade": "excellent", "assessed_on": "2023-08-20"})
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    form = _page(world, "lj_county_hr_ninglang", f"{T}/placements/{case.placement_id}/assess?kind=term_end&year=2")
+    assert "云南省专业技术人员到基层服务考核鉴定表" in form
+    response = world.client("lj_county_hr_ninglang").post(
+        f"{T}/placements/{case.placement_id}/assess",
+        data={"kind": "term_end", "year_no": "2", "grade": "qualified", "assessed_on": "2023-09-02", "/summary": "完成任务"})
+    assert response.status_code == 422 and "服务地县（区）人力资源和社会保障局鉴定意见" in response.get_data(as_text=True)
+    response = world.client("lj_county_hr_ninglang").post(
+        f"{T}/placements/{case.placement_id}/assess",
+        data={"kind": "term_end", "year_no": "2", "grade": "qualified", "assessed_on": "2023-09-02",
+              "/summary": TERM_END["summary"], "/county_hr_opinion": TERM_END["county_hr_opinion"]})
+    assert response.status_code == 303
+    page = _page(world, "lj_county_hr_ninglang", f"{T}/placements/{case.placement_id}")
+    assert page.count('data-assessment="') == 3
+
+    response = world.client("lj_county_hr_ninglang").post(f"{T}/placements/{case.placement_id}/end",
+                                                          data={"end_date": "2023-08-31", "continuous": "on"})
+    assert response.status_code == 303
+    assert world.get(case.applicant, f"/api/v1/t/lijiang/placements/{case.placement_id}")["state"]["code"] == "ended"
+
+
+def test_an_application_through_its_page(world):
+    page = _page(world, "lj_doctor_nl", f"{T}/applications/new?program=grassroots_service")
+    assert "云南省专业技术人员到基层服务申请登记表" in page and "身份证" in page
+    number = id_number("530724", "19850312", 13)
+    data = _posted(lijiang_application("沙建国", number, "1985-03-12", "male"))
+    data.add("program", "grassroots_service")
+    refused = world.client("lj_doctor_nl").post(f"{T}/applications/new", data=data, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "请上传「身份证」" in refused.get_data(as_text=True)
+    assert number not in refused.get_data(as_text=True)  # a typed ID number is never sent back
+    data = _posted(lijiang_application("沙建国", number, "1985-03-12", "male"))
+    data.add("program", "grassroots_service")
+    for slot in ("id_card", "qualification_certificate", "education_certificate"):
+        data.add(f"attachment.{slot}", (io.BytesIO(PDF), f"{slot}.pdf"))
+    response = world.client("lj_doctor_nl").post(f"{T}/applications/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    page = world.client("lj_doctor_nl").get(response.headers["Location"]).get_data(as_text=True)
+    assert "审批中" in page and "已判定条件均符合" in page
+
+
+def test_a_posting_through_its_page(world):
+    page = _page(world, "lj_county_hr_ninglang", f"{T}/postings/new?program=grassroots_service")
+    assert "云南省乡镇基层专业技术人员需求信息表" in page and "拉伯乡卫生院" in page
+    assert "丽江市人民医院" not in page  # only units in the officer's county
+    data = MultiDict([("program", "grassroots_service"), ("unit_code", "lj-nl-labo-hc"), ("/posts/0/post_name", "全科医生"),
+                      ("/posts/0/specialty", "临床医学"), ("/posts/0/headcount", "1"), ("/posts/0/service_years", "2"),
+                      ("/contact", "杨医生"), ("/phone", "0888-5500000"), ("/filled_on", "2024-01-10")])
+    response = world.client("lj_county_hr_ninglang").post(f"{T}/postings/new", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    posting = response.headers["Location"].rsplit("/", 1)[-1]
+    assert world.client("lj_county_hr_ninglang").post(f"{T}/postings/{posting}/publish").status_code == 303
+    assert "已发布" in _page(world, "lj_doctor_nl", f"{T}/postings/{posting}")
+
+
+def test_list_pages_cost_the_same_whatever_their_rows(world):
+    def counts():
+        out = {}
+        for path in (f"{T}/applications", f"{T}/placements", f"{T}/postings"):
+            _page(world, "lj_city_hr", path)
+            with count_queries(db.engine) as statements:
+                _page(world, "lj_city_hr", path)
+            out[path] = len(statements)
+        return out
+
+    run_lijiang(world, ninglang_case(date(2020, 9, 1), date(2022, 8, 31)))
+    one = counts()
+    run_lijiang(world, ninglang_case(date(2021, 9, 1), date(2023, 8, 31)))
+    run_lijiang(world, ninglang_case(date(2022, 9, 1), date(2024, 8, 31)))
+    assert counts() == one
