@@ -20,12 +20,13 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgres
 TABLES = ('rosters', 'entitlements', 'roster_lines', 'disbursement_batches', 'payments', 'idempotency_keys')
 
 
-def _tenant(table):
+def _tenant(table, keyed=True):
+    """tenant_id with its foreign key, the primary key, and (when other rows point here) (tenant_id, id)."""
     return [
         sa.Column('tenant_id', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=f'fk_{table}_tenant_id_tenants', ondelete='RESTRICT'),
         sa.PrimaryKeyConstraint('id', name=f'pk_{table}'),
-        sa.UniqueConstraint('tenant_id', 'id', name=f'uq_{table}_tenant_id_id'),
+        *([sa.UniqueConstraint('tenant_id', 'id', name=f'uq_{table}_tenant_id_id')] if keyed else []),
     ]
 
 
@@ -93,7 +94,6 @@ def upgrade():
     sa.Column('claim_forms', JSON, nullable=False),
     sa.Column('decision_record_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=8), nullable=False),
-    sa.Column('roster_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     *_tenant('entitlements'),
@@ -102,7 +102,6 @@ def upgrade():
     _same('entitlements', 'placement_id', 'placements'),
     _same('entitlements', 'pack_version_id', 'pack_versions', 'RESTRICT'),
     _same('entitlements', 'decision_record_id', 'decision_records'),
-    _same('entitlements', 'roster_id', 'rosters'),
     _check('entitlements', 'status', "status IN ('due', 'void')"),
     _check('entitlements', 'amount', 'amount_fen >= 0'),
     _check('entitlements', 'years', 'last_year >= first_year'),
@@ -111,7 +110,6 @@ def upgrade():
     _index('entitlements', 'placement_id')
     _index('entitlements', 'pack_version_id')
     _index('entitlements', 'decision_record_id')
-    _index('entitlements', 'roster_id')
     _index('entitlements', 'tenant_id', 'payer', 'due', name='ix_entitlements_tenant_id_payer_due')
 
     op.create_table('roster_lines',
@@ -135,8 +133,8 @@ def upgrade():
     sa.Column('last_year', sa.Integer(), nullable=False),
     sa.Column('years', JSON, nullable=False),
     sa.Column('amount_fen', sa.BigInteger(), nullable=False),
-    *_tenant('roster_lines'),
-    sa.UniqueConstraint('tenant_id', 'roster_id', 'entitlement_id', name='uq_roster_lines_tenant_id_roster_id_entitlement_id'),
+    sa.Column('live', sa.Boolean(), nullable=False),
+    *_tenant('roster_lines', keyed=False),
     sa.UniqueConstraint('tenant_id', 'roster_id', 'seq', name='uq_roster_lines_tenant_id_roster_id_seq'),
     _same('roster_lines', 'roster_id', 'rosters', 'CASCADE'),
     _same('roster_lines', 'entitlement_id', 'entitlements'),
@@ -144,11 +142,9 @@ def upgrade():
     _same('roster_lines', 'person_id', 'people'),
     _check('roster_lines', 'amount', 'amount_fen >= 0'),
     )
-    _index('roster_lines', 'tenant_id')
-    _index('roster_lines', 'roster_id')
-    _index('roster_lines', 'entitlement_id')
-    _index('roster_lines', 'placement_id')
-    _index('roster_lines', 'person_id')
+    # An entitlement is in at most one live roster: the claim a compile's INSERT ... ON CONFLICT relies on.
+    op.create_index('ux_roster_lines_live_entitlement', 'roster_lines', ['tenant_id', 'entitlement_id'], unique=True,
+                    sqlite_where=sa.text('live'), postgresql_where=sa.text('live'))
 
     op.create_table('disbursement_batches',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -116,6 +116,10 @@ def test_lijiang_remote_two_years(world):
 def test_lijiang_not_remote_two_years(world):
     case = city_case(date(2021, 3, 1), date(2023, 2, 28))
     run_lijiang(world, case)
+    # Once matched, the service county's HR bureau holds its copy of the application form (第四条 一式五份).
+    submission = world.get(case.applicant, f"/api/v1/t/lijiang/applications/{case.app_id}")["submission_id"]
+    form = world.get("lj_county_hr_yulong", f"/api/v1/t/lijiang/forms/submissions/{submission}")
+    assert form["form_id"] == "application_form" and len(form["copies"]) == 5
     assess(world, case, "lj_service_unit_shigu", "annual", 1, "qualified", date(2022, 2, 20))
     assess(world, case, "lj_service_unit_shigu", "annual", 2, "qualified", date(2023, 2, 20))
     assess(world, case, "lj_county_hr_yulong", "term_end", 2, "qualified", date(2023, 3, 10), TERM_END)

@@ -158,7 +158,10 @@ def install(session_cls: type[Session] | Session = Session) -> None:
             return
         if not (state.is_select or state.is_update or state.is_delete):
             return
-        if not any(_is_scoped(m) for m in state.all_mappers) and not _reads_tenant_table(state.statement):
+        mappers = state.all_mappers
+        if not any(_is_scoped(m) for m in mappers) and (mappers or not _reads_tenant_table(state.statement)):
+            # A statement naming no mapper at all (a count over select_from) still gets its FROMs read;
+            # reading them costs a compile-like walk, so only mapper-less statements pay it.
             return
         tid = current_tenant_id()
         state.statement = state.statement.options(

@@ -108,6 +108,17 @@ def submission_of(app: Application) -> FormSubmission | None:
     return db.session.execute(select(FormSubmission).where(FormSubmission.id == app.submission_id)).scalar_one_or_none()
 
 
+def editable_submission(app: Application, user) -> FormSubmission:
+    """The form of a draft or returned application, for whoever filed it (403 / 409 otherwise)."""
+    _own(app, user)
+    if app.state not in ("draft", "returned"):
+        raise conflict("not_editable", "只有草稿或退回修改的申请可以修改", "Only a draft or returned application can be edited")
+    submission = submission_of(app)
+    if submission is None:
+        raise conflict("no_form", "该申请没有可修改的申请表", "This application has no form to edit")
+    return submission
+
+
 # --- Who files, for whom ---------------------------------------------------------------------------------
 
 
@@ -270,10 +281,7 @@ def _current_data(app: Application, submission: FormSubmission, data: dict | Non
 
 def update_draft(tenant: Tenant, app: Application, user, data: dict | None, files: Any = None) -> Application:
     """New data and/or files for a draft (or returned) application, by whoever filed it; commits."""
-    _own(app, user)
-    if app.state not in ("draft", "returned"):
-        raise conflict("not_editable", "只有草稿或退回修改的申请可以修改", "Only a draft or returned application can be edited")
-    submission = submission_of(app)
+    submission = editable_submission(app, user)
     form = submission.form_def or {}
     data, errors = _prefilled(form, _current_data(app, submission, data), app.unit)
     if errors:
@@ -329,7 +337,7 @@ def submit_application(tenant: Tenant, app: Application, user, data: dict | None
         raise conflict("not_draft", "只有草稿可以提交", "Only a draft can be submitted")
     effective = packs.pinned(tenant, app)
     program = packs.program_of(effective, app.program_id)
-    submission = submission_of(app)
+    submission = editable_submission(app, user)
     form = submission.form_def or {}
     data, errors = _prefilled(form, _current_data(app, submission, data), app.unit)
     if errors:
@@ -362,7 +370,7 @@ def resubmit_application(tenant: Tenant, app: Application, user, data: dict | No
     if app.state != "returned":
         raise conflict("not_returned", "只有退回修改的申请可以重新提交", "Only a returned application can be resubmitted")
     effective = packs.pinned(tenant, app)
-    submission = submission_of(app)
+    submission = editable_submission(app, user)
     form = submission.form_def or {}
     data, errors = _prefilled(form, _current_data(app, submission, data), app.unit)
     if errors:

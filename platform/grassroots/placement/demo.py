@@ -30,7 +30,7 @@ from grassroots.errors import UserError
 from grassroots.identity.idnumbers import check_char
 from grassroots.packs.versions import china_today
 from grassroots.placement import agreements, applications, assessments, extensions, matching, postings
-from grassroots.placement.models import Application, Placement, Posting
+from grassroots.placement.models import Application, Placement
 from grassroots.placement.placements import end_placement
 from grassroots.policy.dates import anniversary
 from grassroots.tenancy.models import Tenant
@@ -288,8 +288,10 @@ def seed_cases(tenants_dir: Path | None = None) -> list[str]:
         if tenant is None:
             out.append(f"{slug}: not onboarded; run `grassroots demo seed` first")
             continue
+        demo_users = select(User.id).where(User.username.in_([u for u, *_ in EXTRA_STAFF[slug]]))
         with tenant_context(tenant.id, db.session):
-            if db.session.execute(select(Posting.id).limit(1)).first() is not None:
+            if db.session.execute(select(Application.id).where(Application.submitted_by.in_(demo_users))
+                                  .limit(1)).first() is not None:
                 out.append(f"{slug}: already has cases; left as is")
                 continue
             out += build(tenant)

@@ -108,6 +108,8 @@ def match(tenant: Tenant, user, application_id: int, posting_id: int, post_name:
     agreement.submission_id, agreement.signed_by, agreement.signed_at, agreement.form_data = None, None, None, {}
     db.session.flush()
     _move(app, "approved", "matched", service_unit_id=posting.unit_id)
+    if submission is not None:  # the form's copy for the service county's HR bureau (一式五份) now reaches it
+        submission.scope = {**(submission.scope or {}), "service_unit": posting.unit.code}
     record("placement.match", target_type="agreements", target_id=agreement.id,
            after={"application": app.id, "posting": posting.id, "service_unit": posting.unit.code, "post": post})
     db.session.commit()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grassroots.packs.effective import Effective, current_effective, pinned_effective
-from grassroots.placement.errors import conflict, invalid, not_found
+from grassroots.placement.errors import conflict, invalid
 from grassroots.tenancy.models import Tenant
 
 SECONDMENT = "secondment"
@@ -105,9 +105,3 @@ def param(program: dict, name: str, default: Any = None) -> Any:
     """A kind parameter's value (programs[].params.<name>.value), each with its cite in the pack."""
     spec = (program.get("params") or {}).get(name)
     return spec.get("value", default) if isinstance(spec, dict) else default
-
-
-def require(value: Any, what: str) -> Any:
-    if value is None:
-        raise not_found(f"未找到{what}", f"No such {what}")
-    return value

@@ -25,7 +25,7 @@ from grassroots.placement.models import (
     Extension,
     Placement,
 )
-from grassroots.placement.present import STAGE_LABELS, VERDICT_LABELS, grade_label, iso, reasons
+from grassroots.placement.present import STAGE_LABELS, STATE_LABELS, VERDICT_LABELS, grade_label, iso, reasons
 from grassroots.policy.describe import cite_text
 from grassroots.tenancy.models import Tenant
 from grassroots.workflow.inbox import task_item
@@ -137,7 +137,7 @@ def person_timeline(tenant: Tenant, user, person_id: int) -> dict:
     for ext in extensions:
         events.append(_event(ext.created_at, "extension", {"zh": f"申请延期 {ext.extension_years} 年",
                                                            "en": f"Extension of {ext.extension_years} year(s) requested"},
-                             who=names.get(ext.requested_by), outcome=value_label(ext.state),
+                             who=names.get(ext.requested_by), outcome=STATE_LABELS.get(ext.state),
                              link={"type": "extension", "id": ext.id}))
     events.sort(key=lambda e: (e["_sort"], e["kind"]))
     for e in events:

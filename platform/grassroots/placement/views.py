@@ -228,7 +228,13 @@ def application_page(application_id: int):
 @requires(VIEW)
 def application_edit(application_id: int):
     app = applications.readable(_user(), g.tenant, applications.get_application(application_id))
-    submission = applications.submission_of(app)
+    try:
+        submission = applications.editable_submission(app, _user())
+    except UserError as exc:
+        if exc.status != 409:
+            raise
+        flash(tr(exc.message), "error")
+        return redirect(url_for("placement.application", application_id=app.id), 303)
     form = submission.form_def or {}
     values, errors, status = dict(submission.data or {}), [], 200
     if request.method == "POST":
@@ -255,6 +261,7 @@ def application_edit(application_id: int):
 
 @requires("placement.manage")
 def application_match(application_id: int):
+    applications.get_application(application_id)  # another tenant's id: 404 like a missing one, before anything
     posting_id = request.form.get("posting_id", "")
     try:
         agreement = matching.match(g.tenant, _user(), application_id, int(posting_id) if posting_id.isdigit() else 0,

@@ -4,10 +4,12 @@
 groups them by their claim (chain and roster form, from the pinned pack), and, when the claim chain
 routes a step by a case scope (Annex 6's county HR review is the *service county's*), splits the group by
 that scope, so each roster has one chain it can be routed along. Each roster then:
-1. claims its entitlements with one conditional UPDATE (`roster_id IS NULL`): two compiles at once can
-   never put one entitlement in two rosters;
-2. writes its lines with one INSERT ... SELECT (the names of people, units and places as filed);
-3. starts the claim chain (workflow.start_chain) and commits with it.
+1. gets its lines, and with them its claim on each entitlement, from one INSERT ... SELECT ... ON CONFLICT
+   DO NOTHING for all the rosters made (each row's roster picked by its claim, and its units when split;
+   the names of people, units and places as filed, numbered within each roster): the live-line unique
+   index means two compiles at once never put one entitlement in two live rosters;
+2. starts its claim chain (workflow.start_chain); everything commits together, and a roster left without
+   lines (another compile took them) is not kept.
 No amount is computed here: a line's amount is its entitlement's, which is the engine's.
 """
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, case, cast, exists, func, literal, or_, select, update
+from sqlalchemy import BigInteger, and_, case, cast, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from grassroots.audit.log import record
@@ -29,8 +31,9 @@ from grassroots.packs.versions import china_today
 from grassroots.placement.models import Placement
 from grassroots.subsidy.entitlements import refresh_entitlements
 from grassroots.subsidy.errors import conflict, invalid
-from grassroots.subsidy.models import Entitlement, Payment, Roster, RosterLine
+from grassroots.subsidy.models import Entitlement, Roster, RosterLine
 from grassroots.subsidy.money import yuan
+from grassroots.subsidy.sql import dialect_insert
 from grassroots.tenancy.models import Area, Tenant, Unit
 from grassroots.workflow.chains import AREA_SCOPES, CONTEXT_KEYS, UNIT_SCOPES, find_chain
 from grassroots.workflow.engine import start_chain
@@ -62,74 +65,86 @@ def _case_scopes(step: dict) -> set[str]:
     return {s for s in scopes if s in CONTEXT_KEYS}
 
 
+def claimed(entitlement_id_column: Any = None):
+    """EXISTS a live roster line for the entitlement: it is claimed (a paid one always is)."""
+    return exists().where(RosterLine.tenant_id == Entitlement.tenant_id,
+                          RosterLine.entitlement_id == (entitlement_id_column or Entitlement.id), RosterLine.live)
+
+
 def _due_unclaimed(payer: str, start: date, end: date) -> list:
-    paid = exists().where(Payment.tenant_id == Entitlement.tenant_id, Payment.entitlement_id == Entitlement.id)
     return [Entitlement.tenant_id == current_tenant_id(), Entitlement.payer == payer, Entitlement.status == "due",
-            Entitlement.roster_id.is_(None), Entitlement.claim_chain.is_not(None), Entitlement.due >= start,
-            Entitlement.due <= end, ~paid]
+            Entitlement.claim_chain.is_not(None), Entitlement.due >= start, Entitlement.due <= end, ~claimed()]
 
 
 def _groups(effective: Effective, payer: str, start: date, end: date) -> list[Group]:
     """The rosters this compile makes: one per claim, split by the case scopes its chain routes on."""
-    rows = db.session.execute(
-        select(Entitlement.claim_chain, Entitlement.roster_form, Placement.service_unit_id, Placement.original_unit_id)
-        .join(Placement, and_(Placement.tenant_id == Entitlement.tenant_id, Placement.id == Entitlement.placement_id))
-        .where(*_due_unclaimed(payer, start, end)).distinct()).all()
-    needed: dict[str, set[str]] = {}
-    for chain_id in {r.claim_chain for r in rows}:
-        chain = find_chain(effective.pack, chain_id) or {}
-        needed[chain_id] = set().union(*(_case_scopes(s) for s in chain.get("steps") or []))
-    codes, tree = {}, None
-    if any(needed.values()):
-        tree = load_tree()
-        codes = dict(db.session.execute(select(Unit.id, Unit.code)).all())
+    claims = db.session.execute(select(Entitlement.claim_chain, Entitlement.roster_form)
+                                .where(*_due_unclaimed(payer, start, end)).distinct()).all()
     groups: dict[tuple, Group] = {}
-    for r in rows:
-        scopes = needed.get(r.claim_chain) or set()
-        context: dict[str, str] = {}
-        if scopes and tree is not None:
-            derived = tree.derive_context({"service_unit": codes.get(r.service_unit_id),
-                                           "applicant_unit": codes.get(r.original_unit_id)})
+    tree, codes = None, {}
+    for chain_id, form in claims:
+        chain = find_chain(effective.pack, chain_id) or {}
+        scopes = set().union(*(_case_scopes(s) for s in chain.get("steps") or []))
+        if not scopes:
+            groups[(chain_id, form or "", ())] = Group(chain_id, form)
+            continue
+        if tree is None:
+            tree = load_tree()
+            codes = dict(db.session.execute(select(Unit.id, Unit.code)).all())
+        pairs = db.session.execute(
+            select(Placement.service_unit_id, Placement.original_unit_id)
+            .join(Entitlement, and_(Entitlement.tenant_id == Placement.tenant_id, Entitlement.placement_id == Placement.id))
+            .where(*_due_unclaimed(payer, start, end), Entitlement.claim_chain == chain_id,
+                   Entitlement.roster_form.is_(None) if form is None else Entitlement.roster_form == form)
+            .distinct()).all()
+        for service, original in pairs:
+            derived = tree.derive_context({"service_unit": codes.get(service), "applicant_unit": codes.get(original)})
             context = {k: derived.get(k, "") for k in sorted(scopes)}
-        key = (r.claim_chain, r.roster_form or "", tuple(context.items()))
-        group = groups.setdefault(key, Group(r.claim_chain, r.roster_form, context))
-        group.pairs.add((r.service_unit_id, r.original_unit_id))
+            group = groups.setdefault((chain_id, form or "", tuple(context.items())), Group(chain_id, form, context))
+            group.pairs.add((service, original))
     return [groups[k] for k in sorted(groups)]
 
 
-def _claim(roster: Roster, group: Group, payer: str, start: date, end: date) -> int:
-    """Conditional UPDATE: the group's unclaimed entitlements now belong to `roster` (rows claimed)."""
-    where = [*_due_unclaimed(payer, start, end), Entitlement.claim_chain == group.chain,
-             Entitlement.roster_form.is_(None) if group.form is None else Entitlement.roster_form == group.form]
-    if group.context:
-        by_service = not (set(group.context) - SERVICE_SCOPES)
-        match = [Placement.service_unit_id == s if by_service else
-                 and_(Placement.service_unit_id == s, Placement.original_unit_id == o) for s, o in group.pairs]
-        where.append(Entitlement.placement_id.in_(select(Placement.id).where(
-            Placement.tenant_id == current_tenant_id(), or_(*match))))
-    result = db.session.execute(update(Entitlement).where(*where).values(roster_id=roster.id, updated_at=utcnow())
-                                .execution_options(synchronize_session=False))
-    return result.rowcount or 0
+def _target(made: list[tuple[Group, Roster]]):
+    """The roster each candidate row goes to: by its claim, and by its placement's units when split (CASE);
+    NULL for a row no roster covers (it appeared since the groups were read)."""
+    whens = []
+    for group, roster in made:
+        claim = [Entitlement.claim_chain == group.chain,
+                 Entitlement.roster_form.is_(None) if group.form is None else Entitlement.roster_form == group.form]
+        if not group.context:
+            whens.append((and_(*claim), roster.id))
+        elif set(group.context) <= SERVICE_SCOPES:  # split by where they serve: the service units suffice
+            whens.append((and_(*claim, Placement.service_unit_id.in_(sorted({s for s, _o in group.pairs}))), roster.id))
+        else:
+            whens += [(and_(*claim, Placement.service_unit_id == s, Placement.original_unit_id == o), roster.id)
+                      for s, o in sorted(group.pairs)]
+    return case(*whens, else_=None)
 
 
 LINE_COLUMNS = ("tenant_id", "roster_id", "seq", "entitlement_id", "placement_id", "person_id", "application_id",
                 "component", "person_name", "gender", "original_unit", "service_unit", "service_area",
-                "service_county", "service_start", "service_end", "first_year", "last_year", "years", "amount_fen")
+                "service_county", "service_start", "service_end", "first_year", "last_year", "years", "amount_fen",
+                "live")
 
 
-def _write_lines(roster: Roster) -> None:
-    """One INSERT ... SELECT: each claimed entitlement with the names of its person, units and places."""
+def _write_lines(made: list[tuple[Group, Roster]], payer: str, start: date, end: date) -> None:
+    """The claim: one INSERT ... SELECT ... ON CONFLICT DO NOTHING writes every new roster's lines (each
+    unclaimed entitlement with the names of its person, units and places, numbered within its roster); a
+    row another compile wrote first is skipped by the live-line unique index. Then each roster's count
+    and total, from its lines."""
     tid = current_tenant_id()
     original, service, area, parent = aliased(Unit), aliased(Unit), aliased(Area), aliased(Area)
     county = case((area.kind.in_(tuple(COUNTY_KINDS)), area.name_zh), else_=func.coalesce(parent.name_zh, ""))
     same = Placement.tenant_id
-    lines = (
-        select(literal(tid), literal(roster.id),
-               func.row_number().over(order_by=(county, service.name_zh, Person.name, Entitlement.id)),
-               Entitlement.id, Entitlement.placement_id, Placement.person_id, Placement.application_id,
-               Entitlement.component, Person.name, Person.gender, func.coalesce(original.name_zh, ""),
-               func.coalesce(service.name_zh, ""), func.coalesce(area.name_zh, ""), func.coalesce(county, ""),
-               Placement.start_date, func.coalesce(Placement.end_date, Placement.planned_end_date),
+    rows = (
+        select(_target(made).label("roster_id"), county.label("county"), service.name_zh.label("unit_order"),
+               Person.name.label("name_order"), Entitlement.id, Entitlement.placement_id, Placement.person_id,
+               Placement.application_id, Entitlement.component, Person.name, Person.gender,
+               func.coalesce(original.name_zh, "").label("original_unit"),
+               func.coalesce(service.name_zh, "").label("service_unit"),
+               func.coalesce(area.name_zh, "").label("service_area"), func.coalesce(county, "").label("service_county"),
+               Placement.start_date, func.coalesce(Placement.end_date, Placement.planned_end_date).label("end"),
                Entitlement.first_year, Entitlement.last_year, Entitlement.years, Entitlement.amount_fen)
         .select_from(Entitlement)
         .join(Placement, and_(same == Entitlement.tenant_id, Placement.id == Entitlement.placement_id))
@@ -139,12 +154,24 @@ def _write_lines(roster: Roster) -> None:
         .outerjoin(area, and_(area.tenant_id == same,
                               area.id == func.coalesce(Placement.service_area_id, service.area_id)))
         .outerjoin(parent, and_(parent.tenant_id == same, parent.id == area.parent_id))
-        .where(Entitlement.tenant_id == tid, Entitlement.roster_id == roster.id))
-    db.session.execute(RosterLine.__table__.insert().from_select(LINE_COLUMNS, lines))
-    count, total = db.session.execute(
-        select(func.count(RosterLine.id), cast(func.coalesce(func.sum(RosterLine.amount_fen), 0), BigInteger))
-        .where(RosterLine.roster_id == roster.id)).one()
-    roster.line_count, roster.total_fen = int(count), int(total)
+        .where(*_due_unclaimed(payer, start, end))).subquery()
+    c = rows.c
+    lines = (select(literal(tid), c.roster_id,
+                    func.row_number().over(partition_by=c.roster_id, order_by=(c.county, c.unit_order, c.name_order, c.id)),
+                    c.id, c.placement_id, c.person_id, c.application_id, c.component, c.name, c.gender,
+                    c.original_unit, c.service_unit, c.service_area, c.service_county, c.start_date, c.end,
+                    c.first_year, c.last_year, c.years, c.amount_fen, literal(True))
+             .where(c.roster_id.is_not(None)))
+    stmt = dialect_insert(RosterLine).from_select(LINE_COLUMNS, lines)
+    db.session.execute(stmt.on_conflict_do_nothing(index_elements=["tenant_id", "entitlement_id"],
+                                                   index_where=RosterLine.live))
+    ids = [r.id for _g, r in made]
+    totals = {r.roster_id: (int(r.lines), int(r.fen)) for r in db.session.execute(
+        select(RosterLine.roster_id, func.count(RosterLine.id).label("lines"),
+               cast(func.coalesce(func.sum(RosterLine.amount_fen), 0), BigInteger).label("fen"))
+        .where(RosterLine.roster_id.in_(ids)).group_by(RosterLine.roster_id))}
+    for _group, roster in made:
+        roster.line_count, roster.total_fen = totals.get(roster.id, (0, 0))
 
 
 def _claim_forms(effective: Effective, chain: str) -> list[str]:
@@ -179,27 +206,36 @@ def _scope_name(context: dict[str, str]) -> dict[str, str] | None:
     return None
 
 
-def _compile_group(effective: Effective, group: Group, payer: str, year: int, user: Any) -> Roster | None:
+def _new_roster(effective: Effective, group: Group, payer: str, year: int, user: Any) -> Roster:
+    return Roster(pack_version_id=effective.version_id, payer=payer, year=year, claim_chain=group.chain,
+                  roster_form=group.form, claim_forms=_claim_forms(effective, group.chain), scope=group.context,
+                  title=_title(effective, group), state="in_review", currency=effective.compiled.currency,
+                  compiled_by=user.id, compiled_at=utcnow())
+
+
+def _compile(effective: Effective, payer: str, year: int, user: Any) -> list[Roster]:
+    """Rosters for every group, claimed and written in one pass per claim, each sent along its chain."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    roster = Roster(pack_version_id=effective.version_id, payer=payer, year=year, claim_chain=group.chain,
-                    roster_form=group.form, claim_forms=_claim_forms(effective, group.chain), scope=group.context,
-                    title=_title(effective, group), state="in_review", currency=effective.compiled.currency,
-                    compiled_by=user.id, compiled_at=utcnow())
-    db.session.add(roster)
+    made = [(g, _new_roster(effective, g, payer, year, user)) for g in _groups(effective, payer, start, end)]
+    if not made:
+        return []
+    db.session.add_all([r for _g, r in made])
     db.session.flush()
-    if not _claim(roster, group, payer, start, end):  # another compile took them first
-        db.session.delete(roster)
-        db.session.flush()
-        return None
-    _write_lines(roster)
-    instance = start_chain(group.chain, effective.version_id, SUBJECT, roster.id, user.id, {}, dict(group.context),
-                           pack=effective)
-    roster.chain_instance_id = instance.id
+    _write_lines(made, payer, start, end)
+    out = []
+    for group, roster in made:
+        if not roster.line_count:  # another compile took them first
+            db.session.delete(roster)
+            continue
+        instance = start_chain(group.chain, effective.version_id, SUBJECT, roster.id, user.id, {},
+                               dict(group.context), pack=effective)
+        roster.chain_instance_id = instance.id
+        record("subsidy.roster.compile", target_type="rosters", target_id=roster.id,
+               after={"payer": payer, "year": year, "chain": group.chain, "scope": group.context,
+                      "lines": roster.line_count, "total": yuan(roster.total_fen), "instance": instance.id})
+        out.append(roster)
     db.session.flush()
-    record("subsidy.roster.compile", target_type="rosters", target_id=roster.id,
-           after={"payer": payer, "year": year, "chain": group.chain, "scope": group.context,
-                  "lines": roster.line_count, "total": yuan(roster.total_fen), "instance": instance.id})
-    return roster
+    return out
 
 
 def compile_roster(payer: str, year: int, user: Any, *, refresh: bool = True, as_of: date | None = None) -> list[Roster]:
@@ -220,8 +256,7 @@ def compile_roster(payer: str, year: int, user: Any, *, refresh: bool = True, as
     try:
         if refresh:
             refresh_entitlements(as_of, user=user)
-        rosters = [r for g in _groups(effective, payer, date(year, 1, 1), date(year, 12, 31))
-                   if (r := _compile_group(effective, g, payer, year, user)) is not None]
+        rosters = _compile(effective, payer, year, user)
         db.session.commit()
     except BaseException:
         db.session.rollback()

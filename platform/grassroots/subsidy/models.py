@@ -4,7 +4,8 @@ Money is integer fen everywhere (never a float); every reference is a composite 
 row can only point at rows of its own tenant. The unique keys are the guarantees, not the code:
 - an entitlement is one per (placement, component, first year of its schedule period): recomputing can
   never add a second row for the same period;
-- an entitlement sits in at most one live roster at a time (`roster_id`, claimed by a conditional UPDATE);
+- an entitlement sits in at most one live roster at a time: a partial unique index on its live roster line
+  (a roster's lines stay when it is rejected or withdrawn, no longer live);
 - a payment is one per entitlement, whatever the concurrency (INSERT ... ON CONFLICT DO NOTHING);
 - an idempotency key is one per tenant: a replayed request answers what the first one answered.
 """
@@ -23,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -37,6 +39,7 @@ ENTITLEMENT_STATUSES = ("due", "void")
 ROSTER_STATES = ("in_review", "returned", "approved", "rejected", "withdrawn")
 LIVE_ROSTER_STATES = ("in_review", "returned", "approved")
 BATCH_STATES = ("draft", "approved", "paid")
+LIVE_INDEX = "ux_roster_lines_live_entitlement"
 
 
 def one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -60,7 +63,6 @@ class Entitlement(TenantScoped, db.Model):
         same_tenant("entitlements", "placement_id", "placements"),
         same_tenant("entitlements", "pack_version_id", "pack_versions", "RESTRICT"),
         same_tenant("entitlements", "decision_record_id", "decision_records"),
-        same_tenant("entitlements", "roster_id", "rosters"),
         one_of("status", ENTITLEMENT_STATUSES),
         CheckConstraint("amount_fen >= 0", name="amount"),
         CheckConstraint("last_year >= first_year", name="years"),
@@ -85,7 +87,6 @@ class Entitlement(TenantScoped, db.Model):
     claim_forms: Mapped[Any] = mapped_column(JSONType, default=list)
     decision_record_id: Mapped[int | None] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(8), default="due")
-    roster_id: Mapped[int | None] = mapped_column(index=True)  # the live roster claiming it
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -124,13 +125,20 @@ class Roster(TenantScoped, db.Model):
 
 
 class RosterLine(TenantScoped, db.Model):
-    """One line as filed: the entitlement's money and the names of the person and places at compile time."""
+    """One line as filed: the entitlement's money and the names of the person and places at compile time.
+
+    A live line is the claim on its entitlement: the partial unique index on (tenant_id, entitlement_id)
+    WHERE live lets a compile write lines with INSERT ... ON CONFLICT DO NOTHING, so two compiles at once
+    never put one entitlement in two live rosters. A rejected or withdrawn roster keeps its lines as filed,
+    no longer live. Written tens of thousands at a time, so it carries only the indexes its reads use
+    (their tenant_id prefix serves every query; no separate tenant_id index).
+    """
 
     __tablename__ = "roster_lines"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "id"),
-        UniqueConstraint("tenant_id", "roster_id", "entitlement_id"),
         UniqueConstraint("tenant_id", "roster_id", "seq"),
+        Index(LIVE_INDEX, "tenant_id", "entitlement_id", unique=True, sqlite_where=text("live"),
+              postgresql_where=text("live")),
         same_tenant("roster_lines", "roster_id", "rosters", "CASCADE"),
         same_tenant("roster_lines", "entitlement_id", "entitlements"),
         same_tenant("roster_lines", "placement_id", "placements"),
@@ -139,11 +147,12 @@ class RosterLine(TenantScoped, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    roster_id: Mapped[int] = mapped_column(index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="RESTRICT"))
+    roster_id: Mapped[int] = mapped_column()
     seq: Mapped[int] = mapped_column()  # 序号
-    entitlement_id: Mapped[int] = mapped_column(index=True)
-    placement_id: Mapped[int] = mapped_column(index=True)
-    person_id: Mapped[int] = mapped_column(index=True)
+    entitlement_id: Mapped[int] = mapped_column()
+    placement_id: Mapped[int] = mapped_column()
+    person_id: Mapped[int] = mapped_column()
     application_id: Mapped[int | None] = mapped_column()
     component: Mapped[str] = mapped_column(String(64))
     person_name: Mapped[str] = mapped_column(String(100))
@@ -158,6 +167,7 @@ class RosterLine(TenantScoped, db.Model):
     last_year: Mapped[int] = mapped_column()
     years: Mapped[Any] = mapped_column(JSONType)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+    live: Mapped[bool] = mapped_column(default=True)  # false once its roster is rejected or withdrawn
 
 
 class DisbursementBatch(TenantScoped, db.Model):

@@ -8,6 +8,7 @@ Each move is a conditional UPDATE naming the states it expects.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -65,9 +66,11 @@ def line_total(roster: Roster) -> tuple[int, int]:
 
 
 def release(roster_id: int) -> int:
-    """Entitlements of an ended roster become claimable again."""
+    """Entitlements of an ended roster become claimable again (found by payer and year: see the index)."""
+    payer, year = db.session.execute(select(Roster.payer, Roster.year).where(Roster.id == roster_id)).one()
     result = db.session.execute(update(Entitlement).where(
-        Entitlement.tenant_id == current_tenant_id(), Entitlement.roster_id == roster_id,
+        Entitlement.tenant_id == current_tenant_id(), Entitlement.payer == payer,
+        Entitlement.due >= date(year, 1, 1), Entitlement.due <= date(year, 12, 31), Entitlement.roster_id == roster_id,
     ).values(roster_id=None, updated_at=utcnow()).execution_options(synchronize_session=False))
     return result.rowcount or 0
 
