@@ -5,12 +5,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 status=0
+# Two workers on the 2-core machine (pytest-xdist; each worker builds its own template databases).
+WORKERS="${TEST_WORKERS:-2}"
 
 echo "== ruff =="
 $BIN/ruff check platform tests || status=1
 
 echo "== pytest on SQLite =="
-GRASSROOTS_TEST_DB=sqlite $BIN/pytest -q -p no:cacheprovider "$@" || status=1
+GRASSROOTS_TEST_DB=sqlite $BIN/pytest -q -p no:cacheprovider -n "$WORKERS" "$@" || status=1
 
 owner_url="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 if $BIN/python - "$owner_url" <<'PY'
@@ -24,7 +26,7 @@ except Exception as exc:  # unreachable: say so and skip the PostgreSQL run
 PY
 then
   echo "== pytest on PostgreSQL =="
-  TEST_DATABASE_URL="$owner_url" GRASSROOTS_TEST_DB=postgres $BIN/pytest -q -p no:cacheprovider \
+  TEST_DATABASE_URL="$owner_url" GRASSROOTS_TEST_DB=postgres $BIN/pytest -q -p no:cacheprovider -n "$WORKERS" \
     --ignore=tests/policy --ignore=tests/policy_packs --ignore=tests/tenants -m "not browser" "$@" || status=1
 fi
 exit $status

@@ -9,10 +9,11 @@ synthetic placements (people with encrypted ID numbers, postings, applications, 
 and their entitlements due in `--year`: Lijiang's provincial subsidy (yunnan_finance) for all of its
 placements and its remote-township subsidy (lijiang_finance) for those in remote townships; Kunming's
 township subsidy (kunming_finance). Then, timed in the same run on the same rows:
-- bare read: one SELECT of exactly the rows the rosters hold (entitlement, person, units, areas), fetched
-  into Python; best of three after a warm-up;
-- compile: `compile_roster(payer, year)` for every payer of every city (claim by conditional UPDATE,
-  lines by INSERT ... SELECT, totals, the claim chain started, committed), without the entitlement refresh
+- bare read: one SELECT per city and payer of exactly the rows the rosters hold (entitlement, person,
+  units, areas), fetched into Python; best of three after a warm-up;
+- compile: `compile_roster(payer, year)` for every payer of every city (lines, and with them the claim, by
+  INSERT ... SELECT ... ON CONFLICT DO NOTHING; totals; the claim chain started; committed), without the
+  entitlement refresh
   (the entitlements are given); best of three, the rosters undone between runs;
 then the province roll-up that reads the cities' rosters back. Prints wall and CPU times and the wall
 ratio (goal: compile under 5x the bare read), and checks that every run's lines and totals equal the
@@ -47,6 +48,7 @@ COMPONENTS = {"lijiang": (("provincial_post_subsidy", "yunnan_finance", "lijiang
                           ("lijiang_remote_subsidy", "lijiang_finance", "lijiang_remote_claim", "lijiang_remote_claim_form")),
               "kunming": (("kunming_township_subsidy", "kunming_finance", "kunming_township_claim",
                            "township_subsidy_roster"),)}
+PAYERS = {slug: sorted({payer for _c, payer, _ch, _f in parts}) for slug, parts in COMPONENTS.items()}
 
 
 def config_for(url: str, tmp: Path) -> dict:
@@ -189,8 +191,7 @@ LEFT JOIN units ou ON ou.tenant_id = p.tenant_id AND ou.id = p.original_unit_id
 LEFT JOIN units su ON su.tenant_id = p.tenant_id AND su.id = p.service_unit_id
 LEFT JOIN areas a ON a.tenant_id = p.tenant_id AND a.id = p.service_area_id
 LEFT JOIN areas pa ON pa.tenant_id = a.tenant_id AND pa.id = a.parent_id
-WHERE e.tenant_id = :tid AND e.status = 'due' AND e.due BETWEEN :start AND :end
-ORDER BY e.id
+WHERE e.tenant_id = :tid AND e.payer = :payer AND e.status = 'due' AND e.due BETWEEN :start AND :end
 """
 
 
@@ -201,13 +202,15 @@ def bare_read(tenants: dict[str, int], year: int) -> tuple[float, float, int, in
     began, cpu = time.perf_counter(), time.process_time()
     rows = total = 0
     with db.engine.connect() as conn:
-        for tid in tenants.values():
+        for slug, tid in tenants.items():
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT set_config('app.tenant_id', :t, false)"), {"t": str(tid)})
-            result = conn.execute(text(BARE), {"tid": tid, "start": date(year, 1, 1), "end": date(year, 12, 31)})
-            for row in result:
-                rows += 1
-                total += row.amount_fen
+            for payer in PAYERS[slug]:
+                result = conn.execute(text(BARE), {"tid": tid, "payer": payer, "start": date(year, 1, 1),
+                                                   "end": date(year, 12, 31)})
+                for row in result:
+                    rows += 1
+                    total += row.amount_fen
     return time.perf_counter() - began, time.process_time() - cpu, rows, total
 
 
@@ -222,11 +225,10 @@ def warm_up(tenants: dict[str, int]) -> None:
 
 
 def reset() -> None:
-    """Undo a compile (rosters, lines, their chains; entitlements unclaimed), to time it again on the same rows."""
+    """Undo a compile (rosters, their lines and chains), to time it again on the same rows."""
     from grassroots.db import db
 
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE entitlements SET roster_id = NULL"))
         conn.execute(text("DELETE FROM roster_lines"))
         conn.execute(text("DELETE FROM rosters"))
         conn.execute(text("DELETE FROM chain_tasks WHERE instance_id IN "
@@ -246,7 +248,7 @@ def compile_all(tenants: dict[str, int], year: int) -> tuple[float, float, int, 
     began, cpu = time.perf_counter(), time.process_time()
     rosters = lines = total = 0
     for slug, tid in tenants.items():
-        for payer in sorted({payer for _c, payer, _ch, _f in COMPONENTS[slug]}):
+        for payer in PAYERS[slug]:
             with tenant_context(tid, db.session):
                 made = compile_roster(payer, year, compilers[slug], refresh=False, as_of=date(year, 12, 31))
                 rosters += len(made)
@@ -285,11 +287,6 @@ def main() -> int:
     try:
         app = create_app(config_for(url, tmp))
         with app.app_context():
-            if os.environ.get("BENCH_WAL"):
-                from sqlalchemy import event
-                @event.listens_for(db.engine, "connect")
-                def _wal(dbapi, record):
-                    dbapi.execute("PRAGMA journal_mode=WAL"); dbapi.execute("PRAGMA synchronous=NORMAL"); dbapi.execute("PRAGMA cache_size=-65536")
             began = time.perf_counter()
             build(app)
             rng = random.Random(args.seed)
@@ -297,6 +294,8 @@ def main() -> int:
             counts["lijiang"] += args.placements - sum(counts.values())
             for slug, count in counts.items():
                 synthesise(slug, count, args.year, rng)
+            with db.engine.begin() as conn:  # fresh statistics, as a database that has been running has
+                conn.execute(text("ANALYZE"))
             tenants = {t.slug: t.id for t in db.session.execute(select(Tenant).where(Tenant.slug.in_(CITY_SHARE)))
                        .scalars()}
             print(f"database: {db.engine.dialect.name}; {args.placements:,} placements "

@@ -103,3 +103,49 @@ def test_eight_payers_on_one_batch_make_one_payment_run(seeded_app, lijiang_offi
     assert sorted(results, key=str) == sorted([(200, 6_000_000)] + [(409, "batch_paid")] * (THREADS - 1), key=str)
     payments, distinct, fen, _lines = _paid()
     assert payments == distinct == 3 and fen == 6_000_000
+
+
+def test_eight_compilers_at_once_put_each_entitlement_in_one_live_roster(seeded_app):
+    from datetime import date
+
+    from grassroots.subsidy.compile import compile_roster
+    from tests.subsidy.conftest import lijiang_placement
+
+    for n in range(5):
+        lijiang_placement(name=f"竞争{n}")
+    compilers = [member("lijiang", f"lj_compiler_{n}", "city_hr") for n in range(THREADS)]
+    compilers = [SimpleNamespace(id=u.id, username=u.username) for u in compilers]
+    tenant_id = tenant("lijiang").id
+    start, results = threading.Barrier(THREADS), []
+
+    def compiler(n: int) -> None:
+        with seeded_app.app_context():
+            try:
+                with tenant_context(tenant_id, db.session), acting_as(compilers[n].username, compilers[n].id):
+                    start.wait()
+                    made = compile_roster("yunnan_finance", 2025, compilers[n], refresh=False, as_of=date(2025, 12, 31))
+                    results.append(sum(r.line_count for r in made))
+            except UserError as exc:
+                results.append(exc.code)
+            except Exception as exc:  # noqa: BLE001  (reported by the assertion)
+                results.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    with tenant_context(tenant_id, db.session):  # the entitlements exist before the race
+        from grassroots.placement.models import Placement
+        from grassroots.subsidy.entitlements import refresh_entitlements
+
+        refresh_entitlements(date(2025, 12, 31), list(db.session.execute(select(Placement)).scalars()))
+        db.session.commit()
+    threads = [threading.Thread(target=compiler, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(r for r in results if isinstance(r, int)) == 5, results
+    assert all(isinstance(r, int) or r == "nothing_to_compile" for r in results), results
+    with tenant_context(tenant_id, db.session):
+        live = db.session.execute(select(RosterLine.entitlement_id).where(RosterLine.live)).scalars().all()
+        empty = db.session.scalar(select(func.count(Roster.id)).where(Roster.line_count == 0))
+    assert len(live) == len(set(live)) == 5 and empty == 0

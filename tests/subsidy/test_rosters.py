@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from grassroots.db import db
 from grassroots.db.tenant_scope import tenant_context
-from grassroots.subsidy.models import Entitlement
+from grassroots.subsidy.models import RosterLine
 from tests.subsidy.conftest import (
     approve_chain,
     client_as,
@@ -77,7 +77,7 @@ def test_rejected_roster_releases_its_entitlements_for_a_new_roster(seeded_app, 
                        json={"outcome": "reject", "reason": "年度有误"}).status_code == 200
     assert client.get(f"/api/v1/t/lijiang/subsidy/rosters/{roster['id']}").get_json()["roster"]["state"] == "rejected"
     with tenant_context(tenant("lijiang").id, db.session):
-        assert db.session.execute(select(Entitlement.roster_id)).scalars().all() == [None, None]
+        assert db.session.execute(select(RosterLine.live)).scalars().all() == [False]  # kept as filed
     again = compile_as(seeded_app, "lj_city_hr", "yunnan_finance", 2025)["rosters"]
     assert again[0]["id"] != roster["id"] and again[0]["total"] == "20000.00"
 

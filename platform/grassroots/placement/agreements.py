@@ -34,8 +34,8 @@ from grassroots.packs.effective import Effective
 from grassroots.packs.versions import china_today
 from grassroots.placement import program as packs
 from grassroots.placement.access import reach_of
-from grassroots.placement.applications import _move as move_application
 from grassroots.placement.applications import get_application
+from grassroots.placement.applications import move as move_application
 from grassroots.placement.errors import conflict, forbidden, invalid, invalid_many, not_found, prefixed
 from grassroots.placement.facts import person_facts
 from grassroots.placement.models import Agreement, Application
@@ -112,7 +112,7 @@ def update_terms(tenant: Tenant, user, agreement: Agreement, values: dict[str, A
     return agreement
 
 
-def _id_number(person: Person | None) -> str | None:
+def sealed_id_number(person: Person | None) -> str | None:
     """The applicant's number for an agreement form that asks for it: copied sealed to sealed, never shown."""
     if person is None:
         return None
@@ -147,7 +147,7 @@ def form_values(form: dict, agreement: Agreement, app: Application) -> dict:
         elif fact == "placement.end_date" and end:
             values[key] = end.isoformat()
         elif sensitive.is_resident_id(key, prop) and key not in values:
-            number = _id_number(person)
+            number = sealed_id_number(person)
             if number:
                 values[key] = number
     return values

@@ -15,7 +15,6 @@ Decided here:
 from __future__ import annotations
 
 import copy
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -29,30 +28,23 @@ from grassroots.forms.models import FormSubmission
 from grassroots.forms.services import check as check_form
 from grassroots.forms.services import resubmit as resubmit_form
 from grassroots.forms.services import submit as submit_form
-from grassroots.identity.idnumbers import check_id_number
 from grassroots.identity.models import Person
-from grassroots.identity.services import find_by_id_number, register_person
 from grassroots.packs.effective import Effective
 from grassroots.packs.versions import china_today
 from grassroots.placement import program as packs
-from grassroots.placement.access import may_read_case, own_unit_ids, reach_of
+from grassroots.placement.access import may_read_case, reach_of
+from grassroots.placement.applicants import applicant_unit, prefilled, resolve_person, role_of
 from grassroots.placement.decisions import decide
 from grassroots.placement.eligibility import StageVerdict
 from grassroots.placement.errors import conflict, forbidden, invalid, invalid_many, not_found, prefixed
 from grassroots.placement.facts import person_facts
 from grassroots.placement.models import Application
-from grassroots.placement.orgs import unit_by_code
 from grassroots.placement.uploads import rewind, rewindable
-from grassroots.tenancy.models import Tenant, Unit
-from grassroots.tenancy.permissions import permissions_of
+from grassroots.tenancy.models import Tenant
 from grassroots.workflow.engine import resubmit as resubmit_chain
 from grassroots.workflow.engine import start_chain
-from grassroots.workflow.scopes import memberships_of
 
 SUBJECT = "placement_application"
-SELF = "application.create"
-OFFICER = "placement.manage"
-PERSON_KEYS = ("name", "gender", "birth_date", "phone", "education", "title_level", "title_series", "licenses")
 CHAIN_STATES = {"approved": "approved", "rejected": "rejected", "returned": "returned", "withdrawn": "withdrawn"}
 
 
@@ -119,123 +111,26 @@ def editable_submission(app: Application, user) -> FormSubmission:
     return submission
 
 
-# --- Who files, for whom ---------------------------------------------------------------------------------
-
-
-def _role(user, tenant: Tenant) -> str:
-    perms = {p for m in memberships_of(user.id, tenant.id) for p in permissions_of(tenant, m.office)}
-    if SELF in perms:
-        return "self"
-    if OFFICER in perms:
-        return "officer"
-    raise forbidden("cannot_apply", "您没有提交申请的权限（本人申请或人社部门代为填报）",
-                    "You may not file applications (your own, or as an HR officer for someone)")
-
-
-def _applicant_unit(user, tenant: Tenant, role: str, unit_code: str | None) -> Unit:
-    if role == "self":
-        own = own_unit_ids(user, tenant, "professional")
-        linked = db.session.execute(select(Person.unit_id).where(Person.user_id == user.id)).scalar_one_or_none()
-        if linked:
-            own.add(linked)
-        unit = unit_by_code(unit_code) if unit_code else None
-        if unit is None and len(own) == 1:
-            unit = db.session.get(Unit, next(iter(own)))
-        if unit is None or unit.id not in own:
-            raise invalid("/unit_code", "not_your_unit", "请选择您所在的单位", "Choose the unit you work for")
-        return unit
-    unit = unit_by_code(unit_code)
-    if unit is None:
-        raise invalid("/unit_code", "unknown_unit", "本地区没有该单位", "No such unit in this jurisdiction")
-    if not reach_of(user, tenant, frozenset({OFFICER})).covers(unit.id):
-        raise forbidden("not_in_scope", "该单位不在您的管辖范围内", "This unit is outside your scope")
-    return unit
-
-
-def _prefilled(form: dict, data: dict, unit: Unit) -> tuple[dict, list[dict]]:
-    """The applicant unit's level (and name) come from the register; a different declared level is an error."""
-    data = dict(data or {})
-    errors = []
-    props = (form.get("schema") or {}).get("properties") or {}
-    for key, prop in props.items():
-        if not isinstance(prop, dict):
-            continue
-        if prop.get("x-fact") == "person.unit_level":
-            if data.get(key) in (None, ""):
-                data[key] = unit.level
-            elif data[key] != unit.level:
-                errors.append({"path": f"/data/{key}", "code": "unit_level_mismatch",
-                               "message": {"zh": "所在单位隶属与单位登记的层级不符", "en": "This is not the level of the unit"}})
-    if "unit_name" in props and not data.get("unit_name"):
-        data["unit_name"] = unit.name_zh
-    return data, errors
-
-
-def _id_pointer(form: dict, data: dict) -> str | None:
-    schema = form.get("schema") or {}
-    return next((p for p in sensitive.locate(schema, data) if p.count("/") == 1), None)
-
-
-def _clear_id(form: dict, data: dict) -> str | None:
-    pointer = _id_pointer(form, data)
-    value = sensitive.get(data, pointer) if pointer else None
-    return value if isinstance(value, str) and value and not sensitive.is_masked(value) else None
-
-
-def _resolve_person(user, role: str, form: dict, data: dict, unit: Unit) -> Person | None:
-    """The applicant in the people register, found by resident ID or registered now (flush only)."""
-    number = _clear_id(form, data)
-    if number is None:
-        return None
-    pointer = _id_pointer(form, data)
-    errors = check_id_number(number, "/data" + pointer)
-    if errors:
-        raise invalid_many(errors, "身份证号码有误", "The resident ID number is invalid")
-    mine = db.session.execute(select(Person).where(Person.user_id == user.id)).scalar_one_or_none() if role == "self" else None
-    person = find_by_id_number(number)
-    if person is not None:
-        if role == "self" and person.user_id != user.id:  # unlinked: nothing proves the number is theirs
-            raise forbidden("someone_else", "该身份证号码已登记，且未关联您的账号；请联系人社部门",
-                            "This ID number is registered and not linked to your login; ask the HR office")
-        if mine is not None and mine.id != person.id:
-            raise invalid("/data" + pointer, "not_your_number", "您已以另一身份证号码登记",
-                          "Your login is registered with another ID number")
-        return person
-    if mine is not None:
-        raise invalid("/data" + pointer, "not_your_number", "您已以另一身份证号码登记",
-                      "Your login is registered with another ID number")
-    details = {k: data[k] for k in PERSON_KEYS if data.get(k) not in (None, "")}
-    details.update(id_number=number, unit_code=unit.code, username=user.username if role == "self" else None)
-    details.setdefault("name", "")
-    try:
-        return register_person(details, user, commit=False)
-    except UserError as exc:
-        keys = set((form.get("schema") or {}).get("properties") or {})
-        raise invalid_many([{**e, "path": ("/data" + e["path"]) if e.get("path", "/").strip("/").split("/")[0] in keys
-                             else e.get("path", "/")} for e in (exc.errors or [])] or [
-            {"path": "/data", "code": exc.code, "message": exc.message}], exc.message["zh"], exc.message["en"]) from None
-
-
 # --- Creating, editing, submitting ----------------------------------------------------------------------
 
 
 def create(tenant: Tenant, user, program_id: str, data: dict, files: Any = None, unit_code: str | None = None,
            *, submit: bool = False) -> Application:
     """A draft application (or, with `submit`, a submitted one) under the pack in force; commits."""
-    role = _role(user, tenant)
+    role = role_of(user, tenant)
     effective = packs.current(tenant)
     program = packs.program_of(effective, program_id)
     form = packs.form_of(effective, program, "application")
     if form is None:
         raise invalid("/program", "no_application_form", "该项目没有申请表", "This program has no application form")
-    unit = _applicant_unit(user, tenant, role, unit_code)
-    data, errors = _prefilled(form, data, unit)
+    unit = applicant_unit(user, tenant, role, unit_code)
+    data, errors = prefilled(form, data, unit)
     if errors:
         raise invalid_many(errors)
     files = rewindable(files)
     if submit:
         _check(form, data, files)
-    person = _resolve_person(user, role, form, data, unit)
+    person = resolve_person(user, role, form, data, unit)
     app = Application(program_id=program["id"], pack_version_id=effective.version_id,
                       ancestors=list(effective.ancestors), person_id=person.id if person else None,
                       applicant_user_id=user.id if role == "self" else (person.user_id if person else None),
@@ -283,11 +178,11 @@ def update_draft(tenant: Tenant, app: Application, user, data: dict | None, file
     """New data and/or files for a draft (or returned) application, by whoever filed it; commits."""
     submission = editable_submission(app, user)
     form = submission.form_def or {}
-    data, errors = _prefilled(form, _current_data(app, submission, data), app.unit)
+    data, errors = prefilled(form, _current_data(app, submission, data), app.unit)
     if errors:
         raise invalid_many(errors)
     if app.person_id is None:
-        person = _resolve_person(user, _role(user, tenant), form, data, app.unit)
+        person = resolve_person(user, role_of(user, tenant), form, data, app.unit)
         if person is not None:
             app.person_id = person.id
             app.applicant_user_id = app.applicant_user_id or person.user_id
@@ -339,14 +234,14 @@ def submit_application(tenant: Tenant, app: Application, user, data: dict | None
     program = packs.program_of(effective, app.program_id)
     submission = editable_submission(app, user)
     form = submission.form_def or {}
-    data, errors = _prefilled(form, _current_data(app, submission, data), app.unit)
+    data, errors = prefilled(form, _current_data(app, submission, data), app.unit)
     if errors:
         raise invalid_many(errors)
     files = rewindable(files)
     _check(form, data, files, frozenset(a.attachment_id for a in submission.attachments))
     person = db.session.get(Person, app.person_id) if app.person_id else None
     if person is None:
-        person = _resolve_person(user, _role(user, tenant), form, data, app.unit)
+        person = resolve_person(user, role_of(user, tenant), form, data, app.unit)
         app.person_id = person.id if person else None
         app.applicant_user_id = app.applicant_user_id or (person.user_id if person else None)
     facts = _facts(app, form, data, person)
@@ -355,11 +250,11 @@ def submit_application(tenant: Tenant, app: Application, user, data: dict | None
     chain = packs.chain_of(program, "application")
     now = utcnow()
     if chain is None:
-        _move(app, "draft", "approved", submitted_at=now, decided_at=now)
+        move(app, "draft", "approved", submitted_at=now, decided_at=now)
     else:
         instance = start_chain(chain, app.pack_version_id, SUBJECT, app.id, user.id, _chain_facts(facts),
                                {"applicant_unit": app.unit.code}, pack=effective)
-        _move(app, "draft", "submitted", submitted_at=now, chain_instance_id=instance.id)
+        move(app, "draft", "submitted", submitted_at=now, chain_instance_id=instance.id)
     db.session.commit()
     return app
 
@@ -372,7 +267,7 @@ def resubmit_application(tenant: Tenant, app: Application, user, data: dict | No
     effective = packs.pinned(tenant, app)
     submission = editable_submission(app, user)
     form = submission.form_def or {}
-    data, errors = _prefilled(form, _current_data(app, submission, data), app.unit)
+    data, errors = prefilled(form, _current_data(app, submission, data), app.unit)
     if errors:
         raise invalid_many(errors)
     files = rewindable(files)
@@ -382,12 +277,12 @@ def resubmit_application(tenant: Tenant, app: Application, user, data: dict | No
     _judge(tenant, effective, app, facts, user)
     resubmit_form(submission, data, rewind(files), user, status="submitted")
     resubmit_chain(app.chain_instance_id, user, _chain_facts(facts), {"applicant_unit": app.unit.code}, commit=False)
-    _move(app, "returned", "submitted", submitted_at=utcnow())
+    move(app, "returned", "submitted", submitted_at=utcnow())
     db.session.commit()
     return app
 
 
-def _move(app: Application, expected: str | tuple[str, ...], to: str, **values: Any) -> None:
+def move(app: Application, expected: str | tuple[str, ...], to: str, **values: Any) -> None:
     """One conditional UPDATE (SECURITY.md): 409 when the application is no longer in `expected`."""
     expected = (expected,) if isinstance(expected, str) else expected
     moved = db.session.execute(update(Application).where(
@@ -411,14 +306,10 @@ def on_chain_complete(instance) -> None:
     if app is None or app.chain_instance_id != instance.id:
         return
     values: dict[str, Any] = {"decided_at": utcnow()} if to in ("approved", "rejected") else {}
-    _move(app, "submitted", to, **values)
+    move(app, "submitted", to, **values)
 
 
 def subject_url(application_id: int) -> str | None:
     from flask import url_for
 
     return url_for("placement.application", application_id=application_id)
-
-
-def timestamp(value: datetime | None) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None

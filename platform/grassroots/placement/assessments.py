@@ -24,7 +24,7 @@ from grassroots.forms.services import submit as submit_form
 from grassroots.identity.models import Person
 from grassroots.placement import program as packs
 from grassroots.placement.access import reach_of
-from grassroots.placement.errors import conflict, forbidden, invalid, invalid_many, not_found, prefixed
+from grassroots.placement.errors import conflict, forbidden, invalid, invalid_many, prefixed
 from grassroots.placement.models import Assessment, Placement
 from grassroots.placement.placements import get_placement, served_full_years
 from grassroots.policy.describe import cite_text
@@ -92,7 +92,7 @@ def record_assessment(tenant: Tenant, user, placement_id: int, kind: str, year_n
                                                       Assessment.year_no == year_no)).first() is not None:
         raise conflict("already_assessed", "该年度的此类考核已录入", "This assessment is already recorded")
     submission_id = None
-    form_def = _form_by_id(effective, spec.get("form"))
+    form_def = form_by_id(effective, spec.get("form"))
     if form_def is not None:
         data = _form_values(form_def, placement, kind, year_no, grade, assessed_on, form)
         original = db.session.get(Unit, placement.original_unit_id)
@@ -122,14 +122,7 @@ def record_assessment(tenant: Tenant, user, placement_id: int, kind: str, year_n
     return row
 
 
-def _form_by_id(effective, form_id: str | None) -> dict | None:
+def form_by_id(effective, form_id: str | None) -> dict | None:
     if not form_id:
         return None
     return next((f for f in effective.pack.get("forms") or [] if isinstance(f, dict) and f.get("id") == form_id), None)
-
-
-def get_assessment(assessment_id: int) -> Assessment:
-    found = db.session.execute(select(Assessment).where(Assessment.id == assessment_id)).scalar_one_or_none()
-    if found is None:
-        raise not_found("没有该考核记录", "No such assessment")
-    return found

@@ -22,7 +22,7 @@ from grassroots.forms.services import submit as submit_form
 from grassroots.identity.models import Person
 from grassroots.placement import program as packs
 from grassroots.placement.access import reach_of
-from grassroots.placement.agreements import _id_number, chain_facts
+from grassroots.placement.agreements import chain_facts, sealed_id_number
 from grassroots.placement.errors import conflict, forbidden, invalid, invalid_many, not_found, prefixed
 from grassroots.placement.models import Application, Extension, Placement
 from grassroots.placement.placements import get_placement
@@ -46,7 +46,7 @@ def _form_values(form: dict, placement: Placement, app: Application, ext: dict, 
     person = db.session.get(Person, placement.person_id)
     original, service = db.session.get(Unit, placement.original_unit_id), db.session.get(Unit, placement.service_unit_id)
     known: dict[str, Any] = {
-        "name": person.name if person else None, "id_number": _id_number(person),
+        "name": person.name if person else None, "id_number": sealed_id_number(person),
         "unit_name": original.name_zh if original else None, "service_unit": service.name_zh if service else None,
         "service_start": placement.start_date.isoformat(), "current_end": ext["previous_end_date"].isoformat(),
         "extension_years": ext["extension_years"], "new_end": ext["new_end_date"].isoformat(),

@@ -12,7 +12,8 @@ known, so the application is judged again (stage `match`) and a failing rule ref
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from grassroots.audit.log import record
 from grassroots.db import db
@@ -21,7 +22,7 @@ from grassroots.packs.versions import china_today
 from grassroots.placement import program as packs
 from grassroots.placement.access import reach_of
 from grassroots.placement.applications import SUBJECT as APPLICATION
-from grassroots.placement.applications import _move, get_application, ineligible, submission_of
+from grassroots.placement.applications import get_application, ineligible, move, submission_of
 from grassroots.placement.decisions import decide
 from grassroots.placement.errors import conflict, forbidden, invalid
 from grassroots.placement.facts import person_facts
@@ -80,6 +81,10 @@ def match(tenant: Tenant, user, application_id: int, posting_id: int, post_name:
     person = person_facts(app.person, app.unit, submission.form_def if submission else None,
                           submission.data if submission else None)
     _check_matcher(user, tenant, effective, program, app, posting, person)
+    # Touch the posting first: concurrent matches to it queue here (row lock on PostgreSQL, the write lock
+    # on SQLite), so the places are counted one match at a time and never overfilled.
+    db.session.execute(update(Posting).where(Posting.id == posting.id).values(headcount=Posting.headcount)
+                       .execution_options(synchronize_session=False))
     if taken(posting.id) >= posting.headcount:
         raise conflict("posting_full", "该岗位需求人数已满", "The posting's places are all taken")
     areas = Areas.load()
@@ -106,8 +111,12 @@ def match(tenant: Tenant, user, application_id: int, posting_id: int, post_name:
     agreement.state, agreement.matched_by, agreement.chain_instance_id = "drafted", user.id, None
     agreement.start_date = agreement.end_date = None
     agreement.submission_id, agreement.signed_by, agreement.signed_at, agreement.form_data = None, None, None, {}
-    db.session.flush()
-    _move(app, "approved", "matched", service_unit_id=posting.unit_id)
+    try:
+        db.session.flush()
+    except IntegrityError:  # matched at the same moment by someone else (one agreement per application)
+        db.session.rollback()
+        raise conflict("already_matched", "该申请已匹配岗位", "The application is already matched") from None
+    move(app, "approved", "matched", service_unit_id=posting.unit_id)
     if submission is not None:  # the form's copy for the service county's HR bureau (一式五份) now reaches it
         submission.scope = {**(submission.scope or {}), "service_unit": posting.unit.code}
     record("placement.match", target_type="agreements", target_id=agreement.id,

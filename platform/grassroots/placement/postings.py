@@ -175,7 +175,3 @@ def rollup(tenant: Tenant, *, year: int | None = None, program: str | None = Non
             rows = list(db.session.execute(query).unique().scalars())
         out.append((child, rows))
     return out
-
-
-def open_places(posting: Posting, taken: int) -> int:
-    return max(posting.headcount - taken, 0)

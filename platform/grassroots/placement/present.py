@@ -10,6 +10,7 @@ from grassroots.identity.present import masked_id
 from grassroots.packs.effective import Effective
 from grassroots.packs.labels import value_label
 from grassroots.placement import program as packs
+from grassroots.placement.eligibility import stage_verdict
 from grassroots.placement.models import (
     Agreement,
     Application,
@@ -80,17 +81,32 @@ def posting_dict(posting: Posting, taken: int | None = None, tenant_slug: str | 
     return out
 
 
-def reasons(answer: dict, sources: dict) -> list[dict]:
-    """The engine's reasons with each cite as readable text (《title》第N条)."""
+def reasons(answer: dict, sources: dict, open_rules: frozenset[str] = frozenset()) -> list[dict]:
+    """The engine's reasons with each cite as readable text (《title》第N条); `open` marks a rule not decided
+    at the decision's stage (its fact comes later), which the engine reports as failing for want of it."""
     out = []
     for r in answer.get("reasons") or []:
         zh, en = cite_text(r.get("cite"), sources)
         out.append({"rule": r.get("rule"), "passed": r.get("passed"), "message": r.get("message"),
-                    "cite": r.get("cite"), "cite_text": {"zh": zh, "en": en}})
+                    "cite": r.get("cite"), "cite_text": {"zh": zh, "en": en}, "open": r.get("rule") in open_rules})
     return out
 
 
-def decision_dict(record: DecisionRecord, sources: dict | None = None, full: bool = False) -> dict:
+def open_rules(record: DecisionRecord, effective: Effective | None) -> frozenset[str]:
+    if effective is None:
+        return frozenset()
+    program = next((p for p in effective.pack.get("programs") or [] if p.get("id") == record.program_id), {})
+    verdict = stage_verdict(program, record.answer or {}, record.facts or {})
+    return frozenset(r.get("rule") for r in verdict.open)
+
+
+def decision_view(record: DecisionRecord, effective: Effective | None, full: bool = False) -> dict:
+    """A decision as pages and the API show it, its stage's open rules marked (from the pinned pack)."""
+    return decision_dict(record, packs.sources(effective) if effective else {}, full, open_rules(record, effective))
+
+
+def decision_dict(record: DecisionRecord, sources: dict | None = None, full: bool = False,
+                  opened: frozenset[str] = frozenset()) -> dict:
     answer = record.answer or {}
     out = {"id": record.id, "subject": {"type": record.subject_type, "id": record.subject_id},
            "stage": {"code": record.stage, "label": STAGE_LABELS.get(record.stage, {"zh": record.stage, "en": record.stage})},
@@ -98,7 +114,7 @@ def decision_dict(record: DecisionRecord, sources: dict | None = None, full: boo
            "eligible": answer.get("eligible"), "failed_rules": answer.get("failed_rules") or [],
            "as_of": iso(record.as_of), "pack_version_id": record.pack_version_id, "pack_hash": record.pack_hash,
            "pack_version": answer.get("pack_version"), "created_at": iso(record.created_at),
-           "reasons": reasons(answer, sources or {})}
+           "reasons": reasons(answer, sources or {}, opened)}
     if full:
         out.update(facts=record.facts, answer=answer)
     return out

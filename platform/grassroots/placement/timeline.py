@@ -25,7 +25,15 @@ from grassroots.placement.models import (
     Extension,
     Placement,
 )
-from grassroots.placement.present import STAGE_LABELS, STATE_LABELS, VERDICT_LABELS, grade_label, iso, reasons
+from grassroots.placement.present import (
+    STAGE_LABELS,
+    STATE_LABELS,
+    VERDICT_LABELS,
+    grade_label,
+    iso,
+    open_rules,
+    reasons,
+)
 from grassroots.policy.describe import cite_text
 from grassroots.tenancy.models import Tenant
 from grassroots.workflow.inbox import task_item
@@ -93,7 +101,8 @@ def person_timeline(tenant: Tenant, user, person_id: int) -> dict:
         verdict = VERDICT_LABELS[record.verdict]
         events.append(_event(record.created_at, "decision", {"zh": f"资格判定（{stage['zh']}）", "en": f"Decision ({stage['en']})"},
                              outcome=verdict, decision_id=record.id, total=(record.answer or {}).get("total"),
-                             why=[r for r in reasons(record.answer or {}, sources) if r["passed"] is not True]))
+                             why=[r for r in reasons(record.answer or {}, sources, open_rules(record, effective))
+                                  if r["passed"] is not True]))
     lookups: dict[int, dict] = {}
     now = utcnow()
     by_instance = {i.id: i for i in instances}

@@ -98,7 +98,7 @@ def pay_batch(batch_id: int, user: Any, reference: str) -> DisbursementBatch:
     tid, now = current_tenant_id(), utcnow()
     lines = (select(literal(tid), RosterLine.entitlement_id, literal(batch.id), RosterLine.amount_fen,
                     literal(reference), literal(user.id), literal(now))
-             .where(RosterLine.tenant_id == tid, RosterLine.roster_id == batch.roster_id)
+             .where(RosterLine.tenant_id == tid, RosterLine.roster_id == batch.roster_id, RosterLine.live)
              .order_by(RosterLine.entitlement_id))
     stmt = dialect_insert(Payment).from_select(
         ["tenant_id", "entitlement_id", "batch_id", "amount_fen", "reference", "paid_by", "paid_at"], lines)

@@ -33,7 +33,7 @@ from grassroots.placement.models import Placement
 from grassroots.placement.program import pinned
 from grassroots.policy import evaluate_batch
 from grassroots.policy.money import fen_to_str, parse_money, to_fen
-from grassroots.subsidy.models import Entitlement, Payment
+from grassroots.subsidy.models import Entitlement, Payment, RosterLine
 from grassroots.subsidy.sql import dialect_insert
 from grassroots.tenancy.models import Tenant
 
@@ -135,10 +135,11 @@ def _pending_changes(rows: list[dict], stored: dict[tuple[str, int], Entitlement
 
 
 def _unclaimed(entitlement_id: int):
-    """The WHERE that lets a stored row change: no live roster holds it and nothing was paid on it."""
-    paid = exists().where(Payment.tenant_id == current_tenant_id(), Payment.entitlement_id == entitlement_id)
-    return (Entitlement.id == entitlement_id, Entitlement.tenant_id == current_tenant_id(),
-            Entitlement.roster_id.is_(None), ~paid)
+    """The WHERE that lets a stored row change: no live roster line holds it and nothing was paid on it."""
+    tid = current_tenant_id()
+    paid = exists().where(Payment.tenant_id == tid, Payment.entitlement_id == entitlement_id)
+    held = exists().where(RosterLine.tenant_id == tid, RosterLine.entitlement_id == entitlement_id, RosterLine.live)
+    return Entitlement.id == entitlement_id, Entitlement.tenant_id == tid, ~held, ~paid
 
 
 def _apply(rows: list[dict], stored: dict[tuple[str, int], Entitlement], as_of: date, out: Outcome) -> None:

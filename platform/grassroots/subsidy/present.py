@@ -11,7 +11,7 @@ from grassroots.db.tenant_scope import current_tenant_id
 from grassroots.subsidy import exports
 from grassroots.subsidy.columns import Column, columns_for
 from grassroots.subsidy.lines import PackView, line_views, pack_view
-from grassroots.subsidy.models import DisbursementBatch, Entitlement, Payment, Roster
+from grassroots.subsidy.models import DisbursementBatch, Entitlement, Payment, Roster, RosterLine
 from grassroots.subsidy.money import yuan
 from grassroots.subsidy.rosters import lines_of
 from grassroots.tenancy.models import Tenant
@@ -21,20 +21,23 @@ def payer_name(view: PackView, payer: str) -> dict[str, str]:
     return (view.payers.get(payer) or {}).get("name") or {"zh": payer, "en": payer}
 
 
-def entitlement_dict(e: Entitlement, paid: bool = False) -> dict[str, Any]:
+def entitlement_dict(e: Entitlement, paid: bool = False, roster_id: int | None = None) -> dict[str, Any]:
     return {"id": e.id, "placement_id": e.placement_id, "program_id": e.program_id, "component": e.component,
             "payer": e.payer, "first_year": e.first_year, "last_year": e.last_year, "years": list(e.years or []),
             "due": e.due, "amount": yuan(e.amount_fen), "currency": e.currency, "cite": e.cite or {},
-            "status": e.status, "roster_id": e.roster_id, "decision_record_id": e.decision_record_id,
+            "status": e.status, "roster_id": roster_id, "decision_record_id": e.decision_record_id,
             "claim_chain": e.claim_chain, "paid": paid}
 
 
 def entitlement_dicts(rows: list[Entitlement]) -> list[dict[str, Any]]:
-    """With whether each is paid (one query for all)."""
+    """With whether each is paid and the live roster holding it (two queries for all)."""
     ids = [e.id for e in rows]
-    paid = set(db.session.execute(select(Payment.entitlement_id).where(Payment.entitlement_id.in_(ids))).scalars()) \
-        if ids else set()
-    return [entitlement_dict(e, e.id in paid) for e in rows]
+    if not ids:
+        return []
+    paid = set(db.session.execute(select(Payment.entitlement_id).where(Payment.entitlement_id.in_(ids))).scalars())
+    held = dict(db.session.execute(select(RosterLine.entitlement_id, RosterLine.roster_id)
+                                   .where(RosterLine.entitlement_id.in_(ids), RosterLine.live)).all())
+    return [entitlement_dict(e, e.id in paid, held.get(e.id)) for e in rows]
 
 
 def roster_dict(roster: Roster, view: PackView) -> dict[str, Any]:

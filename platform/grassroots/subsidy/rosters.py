@@ -1,14 +1,12 @@
 """Reading rosters, and what their claim chain's end means for them.
 
 A roster follows its chain (hook below, inside the acting transaction): approved → the roster may be
-paid; rejected or withdrawn → its entitlements are released (roster_id back to NULL) so a new roster can
-claim them; returned → the compiler resubmits it (same lines) or withdraws it and compiles again.
+paid; rejected or withdrawn → its lines are no longer live, so a new roster can claim their entitlements; returned → the compiler resubmits it (same lines) or withdraws it and compiles again.
 Each move is a conditional UPDATE naming the states it expects.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -17,7 +15,7 @@ from grassroots.audit.log import record
 from grassroots.db import db, utcnow
 from grassroots.db.tenant_scope import current_tenant_id
 from grassroots.subsidy.errors import conflict, not_found
-from grassroots.subsidy.models import Entitlement, Roster, RosterLine
+from grassroots.subsidy.models import Roster, RosterLine
 from grassroots.workflow import engine
 from grassroots.workflow.models import ChainInstance
 
@@ -66,12 +64,10 @@ def line_total(roster: Roster) -> tuple[int, int]:
 
 
 def release(roster_id: int) -> int:
-    """Entitlements of an ended roster become claimable again (found by payer and year: see the index)."""
-    payer, year = db.session.execute(select(Roster.payer, Roster.year).where(Roster.id == roster_id)).one()
-    result = db.session.execute(update(Entitlement).where(
-        Entitlement.tenant_id == current_tenant_id(), Entitlement.payer == payer,
-        Entitlement.due >= date(year, 1, 1), Entitlement.due <= date(year, 12, 31), Entitlement.roster_id == roster_id,
-    ).values(roster_id=None, updated_at=utcnow()).execution_options(synchronize_session=False))
+    """The lines of an ended roster stay as filed but are no longer live: their entitlements can be claimed."""
+    result = db.session.execute(update(RosterLine).where(
+        RosterLine.tenant_id == current_tenant_id(), RosterLine.roster_id == roster_id, RosterLine.live,
+    ).values(live=False).execution_options(synchronize_session=False))
     return result.rowcount or 0
 
 

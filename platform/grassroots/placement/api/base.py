@@ -1,0 +1,17 @@
+"""The placement API's blueprint and what its resources share."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+blp = Blueprint("placement_api", __name__, url_prefix="/api/v1/t/<tenant>",
+                description="Secondment programs: postings, applications, agreements, placements, assessments, "
+                            "extensions, decision records and timelines")
+
+VIEW = "program.view"
+ID = "int(max=2147483647)"  # a database id: larger never exists (and would overflow the column)
+
+
+def user():
+    return current_user._get_current_object()
