@@ -116,3 +116,17 @@ def test_why_this_amount_answers_the_decision_trace(seeded_app):
     assert {r["rule"] for r in trace["decision"]["answer"]["reasons"]} >= {"unit_county_or_above", "township_placement"}
     page = client.get(f"/t/lijiang/subsidy/entitlements/{listed['entitlements'][0]['id']}")
     assert page.status_code == 200 and "为何是此金额" in page.get_data(as_text=True)
+
+
+def test_a_placement_whose_facts_do_not_read_is_skipped_not_fatal(seeded_app):
+    good, bad = lijiang_placement(name="好"), lijiang_placement(name="坏")
+    with tenant_context(tenant("lijiang").id, db.session):
+        db.session.get(Placement, bad).unit_level = "no_such_level"
+        db.session.commit()
+        outcome = refresh_entitlements(AS_OF)
+        db.session.commit()
+        assert sorted(outcome.unreadable) == [bad] and len(outcome.created) == 2
+        assert entitlements_of(bad) == [] and len(entitlements_of(good)) == 2
+    single = client_as(seeded_app, "lj_city_hr").post(f"/api/v1/t/lijiang/subsidy/placements/{bad}/entitlements",
+                                                      json={"as_of": "2025-12-31"})
+    assert single.status_code == 422 and single.get_json()["error"]["errors"]

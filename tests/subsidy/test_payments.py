@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from grassroots.db import db
 from grassroots.db.tenant_scope import tenant_context
-from grassroots.subsidy.models import DisbursementBatch, IdempotencyKey, Payment
+from grassroots.subsidy.models import DisbursementBatch, Entitlement, IdempotencyKey, Payment
 from tests.subsidy.conftest import (
     approve_chain,
     client_as,
@@ -134,3 +134,24 @@ def test_pages_prepare_approve_and_pay_once_on_a_double_click(seeded_app, lijian
         assert db.session.scalar(select(func.count(Payment.id))) == 1
         assert db.session.scalar(select(func.count(DisbursementBatch.id))) == 1
     assert "已拨付" in finance.get(batch_url).get_data(as_text=True)
+
+
+def test_a_persons_timeline_gets_what_was_owed_claimed_and_paid(seeded_app, lijiang_offices):
+    from flask import g
+
+    from grassroots.subsidy.timeline import events_for
+
+    roster = approved_roster(seeded_app, lijiang_offices, people=1)
+    hr, finance = client_as(seeded_app, "lj_city_hr"), client_as(seeded_app, "lj_city_finance")
+    batch = post(hr, f"{API}/batches", {"roster_id": roster["id"]}, key()).get_json()
+    post(finance, f"{API}/batches/{batch['id']}/approve", {}, key())
+    post(finance, f"{API}/batches/{batch['id']}/pay", {"reference": "REF-T"}, key())
+    lijiang = tenant("lijiang")
+    with seeded_app.test_request_context("/"), tenant_context(lijiang.id, db.session):
+        g.tenant = lijiang
+        placement_ids = db.session.execute(select(Entitlement.placement_id)).scalars().all()
+        events = events_for(sorted(set(placement_ids)))
+    kinds = [e["kind"] for e in events]
+    assert kinds.count("subsidy.entitlement") == 2 and kinds.count("subsidy.roster") == 1
+    assert [e["amount"] for e in events if e["kind"] == "subsidy.payment"] == ["20000.00"]
+    assert all(e["url"].startswith("/t/lijiang/subsidy/") for e in events)

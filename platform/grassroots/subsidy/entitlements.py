@@ -26,12 +26,13 @@ from sqlalchemy import exists, select, update
 from grassroots.audit.log import record
 from grassroots.db import db, utcnow
 from grassroots.db.tenant_scope import current_tenant_id
+from grassroots.errors import UserError
 from grassroots.packs.effective import Effective
 from grassroots.placement.decisions import decide
 from grassroots.placement.facts import facts_for, facts_for_many
 from grassroots.placement.models import Placement
 from grassroots.placement.program import pinned
-from grassroots.policy import evaluate_batch
+from grassroots.policy import EvaluationInputError, evaluate_batch
 from grassroots.policy.money import fen_to_str, parse_money, to_fen
 from grassroots.subsidy.models import Entitlement, Payment, RosterLine
 from grassroots.subsidy.sql import dialect_insert
@@ -52,16 +53,13 @@ class Outcome:
     voided: list[int] = field(default_factory=list)
     frozen: list[int] = field(default_factory=list)  # claimed or paid rows the engine now sees differently
     decisions: list[int] = field(default_factory=list)
+    unreadable: dict[int, list] = field(default_factory=dict)  # placement id → its input errors (skipped)
     placements: int = 0
-
-    def merge(self, other: Outcome) -> None:
-        for name in ("created", "refreshed", "voided", "frozen", "decisions"):
-            getattr(self, name).extend(getattr(other, name))
-        self.placements += other.placements
 
     def as_dict(self) -> dict:
         return {"placements": self.placements, "created": len(self.created), "refreshed": len(self.refreshed),
-                "voided": len(self.voided), "frozen": len(self.frozen), "decisions": len(self.decisions)}
+                "voided": len(self.voided), "frozen": len(self.frozen), "decisions": len(self.decisions),
+                "unreadable": sorted(self.unreadable)}
 
 
 def _claims(effective: Effective, program_id: str) -> dict[str, dict]:
@@ -215,12 +213,36 @@ def _refresh_chunk(tenant: Tenant, chunk: list[Placement], as_of: date, user: An
     for members in groups.values():
         effective = pinned(tenant, chunk[members[0]])
         program_id = chunk[members[0]].program_id
-        results = evaluate_batch(effective.compiled, program_id, [facts[n] for n in members], today=as_of)
-        for n, result in zip(members, results, strict=True):
+        for n, result in _screen(effective, program_id, [(n, chunk[n].id) for n in members], facts, as_of, out):
             placement = chunk[n]
             rows = _batch_rows(placement, effective, result) if result.eligible is True else []
-            if _pending_changes(rows, stored[placement.id], as_of):
+            if not _pending_changes(rows, stored[placement.id], as_of):
+                continue
+            try:
                 _decide(tenant, placement, effective, facts[n], user, stored[placement.id], as_of, out)
+            except UserError as exc:  # the full read refuses a fact the batch path never reached
+                if exc.status != 422:
+                    raise
+                out.unreadable[placement.id] = exc.errors
+
+
+def _screen(effective: Effective, program_id: str, members: list[tuple[int, int]], facts: list[dict], as_of: date,
+            out: Outcome) -> list[tuple[int, Any]]:
+    """Batch results of `members` ((index in the chunk, placement id)); a case whose stored facts do not read
+    is skipped and reported in `out.unreadable`, not allowed to stop a whole city's year-end run (the
+    single path answers 422 for it)."""
+    try:
+        results = evaluate_batch(effective.compiled, program_id, [facts[n] for n, _ in members], today=as_of)
+        return [(n, r) for (n, _), r in zip(members, results, strict=True)]
+    except EvaluationInputError:
+        pass
+    kept: list[tuple[int, Any]] = []
+    for n, placement_id in members:
+        try:
+            kept.append((n, evaluate_batch(effective.compiled, program_id, [facts[n]], today=as_of)[0]))
+        except EvaluationInputError as exc:
+            out.unreadable[placement_id] = [e.to_dict() for e in exc.errors]
+    return kept
 
 
 def _audit(out: Outcome, as_of: date) -> None:

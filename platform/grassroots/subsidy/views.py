@@ -97,7 +97,8 @@ def roster_page(roster_id: int):
     batch_rows, _ = batches.list_batches(roster_id=roster.id)
     return _page("subsidy/roster.html", roster=roster_dict(roster, view), columns=columns_for(roster, view),
                  lines=lines, page=page, has_next=page * rosters.LINES_PER_PAGE < roster.line_count,
-                 batches=[batch_dict(b) for b in batch_rows], is_compiler=roster.compiled_by == current_user.id)
+                 batches=[batch_dict(b) for b in batch_rows], is_compiler=roster.compiled_by == current_user.id,
+                 forms=view.forms)
 
 
 @requires("roster.review")
