@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo seed serve test test-sqlite test-postgres lint bench openapi
+.PHONY: install demo seed test lint bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,7 @@ install: $(BIN)/.installed
 seed: install
 	$(BIN)/grassroots db upgrade
 	$(BIN)/grassroots demo seed
+	$(BIN)/grassroots demo cases
 
 demo: seed
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind $(HOST):$(PORT) 'grassroots.app:create_app()'
