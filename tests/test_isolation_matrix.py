@@ -3,7 +3,7 @@
 Generated from the live URL map, so a new endpoint is in the matrix the moment it is registered:
 - an endpoint (or one of its HTTP methods) without an access rule fails;
 - an endpoint with a URL parameter that has no entry in SAMPLES fails, with a message saying what to add;
-- an object-id parameter (an `int` converter) must also say how a *foreign* object is found, or why none.
+- an object-id parameter (an `id` or `int` converter) must also say how a *foreign* object is found, or why none.
 
 The expected answer of each case is worked out from the declared rule and the seeded data (who is a
 member of which tenant with which office), never from the response:
@@ -48,8 +48,8 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 WITH_BODY = {"POST", "PUT", "PATCH"}
 REFUSALS = {401, 403, 404}
 VALIDATION = {400, 409, 413, 415, 422}
-MISSING_BY_CONVERTER = {"IntegerConverter": 2_000_000_000, "UnicodeConverter": "no-such-object",
-                        "PathConverter": "no/such/object"}
+MISSING_BY_CONVERTER = {"IdConverter": 2_000_000_000, "IntegerConverter": 2_000_000_000,
+                        "UnicodeConverter": "no-such-object", "PathConverter": "no/such/object"}
 # Malformed JSON: no schema accepts it, and an endpoint that stores any JSON object (a draft) refuses it.
 INVALID_JSON = "{matrix: not json"
 
@@ -327,6 +327,7 @@ FOREIGN_BODIES: dict[str, dict] = {
     "subsidy_api.Approve": {},
     "subsidy_api.Pay": {"reference": "isolation matrix"},
 }
+FOREIGN_BODIES.update(placement_matrix.FOREIGN_BODIES)
 
 
 def _sample_for(endpoint: str, param: str) -> Sample | None:
@@ -710,7 +711,8 @@ def test_every_endpoint_has_a_rule_and_samples():
                 sample = _sample_for(route.endpoint, name)
                 if sample is None:
                     problems.append(_no_sample_message(route, name, converter))
-                elif converter == "IntegerConverter" and sample.foreign is None and not sample.why_no_foreign:
+                elif (converter in ("IdConverter", "IntegerConverter") and sample.foreign is None
+                      and not sample.why_no_foreign):
                     problems.append(f"{route.endpoint} <{name}>: an id needs SAMPLES[...].foreign (an object of "
                                     f"another tenant) or why_no_foreign")
         dbutil.dispose(app)

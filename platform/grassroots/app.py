@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, g
 
-from grassroots import errors, i18n
+from grassroots import converters, errors, i18n
 from grassroots.config import load_config
 from grassroots.db import db
 from grassroots.db.tenant_scope import install as install_tenant_scope
@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(load_config(test_config))
     configure_logging(app)
+    configure_urls(app)
     configure_db(app)
     configure_security(app)
     configure_i18n(app)
@@ -48,6 +49,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 def configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def configure_urls(app: Flask) -> None:
+    """URL converters every blueprint's rules may name (before any blueprint is bound): `<id:...>`."""
+    converters.register(app.url_map)
 
 
 def configure_db(app: Flask) -> None:

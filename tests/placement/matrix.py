@@ -4,6 +4,7 @@
     BUSINESS_ANSWERS.update(placement_matrix.BUSINESS)
     SETUPS["placement"] = placement_matrix.make_objects
     SAMPLES.update(placement_matrix.samples(_object))
+    FOREIGN_BODIES.update(placement_matrix.FOREIGN_BODIES)
 
 `make_objects` seeds the demo cases of both tenants through the services (their professionals and the
 extra office holders are outside the matrix's ROLES, so no role signs or acts by accident), plus a
@@ -21,10 +22,19 @@ BUSINESS: dict[tuple[str, str], set[int | str]] = {
     # A case is read by its applicant, whoever filed it, and offices whose scope covers its units.
     **{("placement_api." + view, "*"): {403} for view in (
         "PostingById", "ApplicationById", "ApplicationFile", "ApplicationSubmit", "ApplicationResubmit",
-        "AgreementById", "AgreementSign", "PlacementById", "PlacementFacts", "ExtensionById", "DecisionById")},
+        "AgreementById", "AgreementSign", "PlacementById", "PlacementFacts", "ExtensionById", "DecisionById",
+        # A returned chain is resubmitted by whoever started it only (the requester, the agreement's signer).
+        "ExtensionResubmit", "DispatchResubmit")},
     **{("placement." + view, "*"): {403} for view in (
         "posting", "application", "application_edit", "agreement", "agreement_terms", "agreement_sign", "placement",
-        "placement_assess", "placement_extend", "extension", "decision")},
+        "placement_assess", "placement_extend", "extension", "extension_resubmit", "placement_dispatch_resubmit",
+        "decision")},
+}
+
+# Valid bodies for the foreign-object check, so that a hole in the wall would act on the other tenant's object.
+FOREIGN_BODIES: dict[str, dict] = {
+    "placement_api.ExtensionResubmit": {"reason": "isolation matrix"},
+    "placement_api.DispatchResubmit": {"note": "isolation matrix"},
 }
 
 
@@ -84,9 +94,11 @@ _ENDPOINTS = {
     "agreement_id": ("agreement", ("placement_api.AgreementById", "placement_api.AgreementSign", "placement.agreement",
                                    "placement.agreement_terms", "placement.agreement_sign")),
     "placement_id": ("placement", ("placement_api.PlacementById", "placement_api.PlacementFacts",
-                                   "placement_api.PlacementEnd", "placement.placement", "placement.placement_assess",
-                                   "placement.placement_extend", "placement.placement_end")),
-    "extension_id": ("extension", ("placement_api.ExtensionById", "placement.extension")),
+                                   "placement_api.PlacementEnd", "placement_api.DispatchResubmit", "placement.placement",
+                                   "placement.placement_assess", "placement.placement_extend", "placement.placement_end",
+                                   "placement.placement_dispatch_resubmit")),
+    "extension_id": ("extension", ("placement_api.ExtensionById", "placement_api.ExtensionResubmit", "placement.extension",
+                                   "placement.extension_resubmit")),
     "decision_id": ("decision", ("placement_api.DecisionById", "placement.decision")),
 }
 _PARAMS = [(endpoint, param, kind) for param, (kind, endpoints) in _ENDPOINTS.items() for endpoint in endpoints]

@@ -13,7 +13,7 @@ bp.add_url_rule("/login", "login", views.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", "logout", views.logout, methods=["POST"])
 bp.add_url_rule("/account/password", "password", views.password, methods=["GET", "POST"])
 bp.add_url_rule("/account/tokens", "tokens", token_views.tokens_page, methods=["GET", "POST"])
-bp.add_url_rule("/account/tokens/<int:token_id>/revoke", "revoke_token", token_views.revoke_token, methods=["POST"])
+bp.add_url_rule("/account/tokens/<id:token_id>/revoke", "revoke_token", token_views.revoke_token, methods=["POST"])
 
 
 def init_app(app: Flask) -> None:

@@ -69,7 +69,7 @@ class FormDefinition(ApiView):
         return {"pack_version": effective.ref(), "form": {k: form[k] for k in FORM_KEYS if k in form}}
 
 
-@blp.route("/submissions/<int:submission_id>")
+@blp.route("/submissions/<id:submission_id>")
 class Submission(ApiView):
     @member_required
     @blp.response(200)

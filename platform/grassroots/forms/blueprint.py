@@ -10,9 +10,9 @@ from grassroots.forms import views
 from grassroots.forms.api import blp as api_blp
 
 bp = Blueprint("forms", __name__)
-bp.add_url_rule("/t/<tenant>/forms/submissions/<int:submission_id>", "submission", views.submission)
-bp.add_url_rule("/t/<tenant>/forms/submissions/<int:submission_id>/print", "print_copies", views.print_copies)
-bp.add_url_rule("/t/<tenant>/forms/submissions/<int:submission_id>/attachments/<int:attachment_id>", "attachment",
+bp.add_url_rule("/t/<tenant>/forms/submissions/<id:submission_id>", "submission", views.submission)
+bp.add_url_rule("/t/<tenant>/forms/submissions/<id:submission_id>/print", "print_copies", views.print_copies)
+bp.add_url_rule("/t/<tenant>/forms/submissions/<id:submission_id>/attachments/<id:attachment_id>", "attachment",
                 views.attachment)
 
 

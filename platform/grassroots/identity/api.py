@@ -68,7 +68,7 @@ class Lookup(ApiView):
         return present.summary(services.get_person(person.id))
 
 
-@blp.route("/people/<int:person_id>")
+@blp.route("/people/<id:person_id>")
 class PersonById(ApiView):
     @requires(VIEW_PERMISSION)
     @blp.response(200, PersonSchema)
@@ -77,7 +77,7 @@ class PersonById(ApiView):
         return present.summary(services.get_person(person_id))
 
 
-@blp.route("/people/<int:person_id>/reveal")
+@blp.route("/people/<id:person_id>/reveal")
 class Reveal(ApiView):
     @requires(REVEAL_PERMISSION)
     @blp.arguments(RevealSchema)

@@ -17,8 +17,8 @@ from grassroots.web.nav import add_nav
 bp = Blueprint("identity", __name__)
 bp.add_url_rule("/t/<tenant>/people", "people", views.people)
 bp.add_url_rule("/t/<tenant>/people/new", "person_new", views.person_new, methods=["GET", "POST"])
-bp.add_url_rule("/t/<tenant>/people/<int:person_id>", "person", views.person)
-bp.add_url_rule("/t/<tenant>/people/<int:person_id>/reveal", "person_reveal", views.person_reveal, methods=["POST"])
+bp.add_url_rule("/t/<tenant>/people/<id:person_id>", "person", views.person)
+bp.add_url_rule("/t/<tenant>/people/<id:person_id>/reveal", "person_reveal", views.person_reveal, methods=["POST"])
 
 MIN_KEY_CHARS = 32
 

@@ -22,7 +22,7 @@ bp.add_url_rule("/t/<tenant>/pack/edit", "edit", views.edit, methods=["GET", "PO
 bp.add_url_rule("/t/<tenant>/pack/submit", "submit", views.submit, methods=["POST"])
 bp.add_url_rule("/t/<tenant>/pack/publish", "publish", views.publish, methods=["POST"])
 bp.add_url_rule("/t/<tenant>/pack/diff", "diff", views.diff)
-bp.add_url_rule("/t/<tenant>/pack/versions/<int:number>.json", "export", views.export)
+bp.add_url_rule("/t/<tenant>/pack/versions/<id:number>.json", "export", views.export)
 bp.add_url_rule("/t/<tenant>/programs", "programs", views.programs)
 bp.add_url_rule("/t/<tenant>/programs/<program>", "program_page", views.program_page)
 bp.add_url_rule("/t/<tenant>/programs/<program>/check", "program_check", views.program_check, methods=["POST"])

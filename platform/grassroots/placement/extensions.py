@@ -5,6 +5,10 @@ bureau then records a term-end appraisal every full year (placements.due_assessm
 
 Who asks: the professional (or whoever filed their application), or a `placement.manage` holder covering
 the placement. One open request per placement at a time.
+
+Returned for revision, a request is resubmitted by whoever made it (the chain's submitter, as for an
+application: HR who asked on a professional's behalf resubmits it, not the professional), with a new
+term, reason or form fields if given; the chain starts again from its first step (workflow.resubmit).
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from grassroots.audit.log import record
+from grassroots.audit.log import acting_as, record
 from grassroots.db import db, utcnow
 from grassroots.db.tenant_scope import current_tenant_id
 from grassroots.errors import UserError
+from grassroots.forms.models import FormSubmission
+from grassroots.forms.services import resubmit as resubmit_form
 from grassroots.forms.services import submit as submit_form
 from grassroots.identity.models import Person
 from grassroots.placement import program as packs
@@ -28,6 +34,7 @@ from grassroots.placement.models import Application, Extension, Placement
 from grassroots.placement.placements import get_placement
 from grassroots.policy.dates import anniversary
 from grassroots.tenancy.models import Tenant, Unit
+from grassroots.workflow.engine import resubmit as resubmit_chain
 from grassroots.workflow.engine import start_chain
 
 SUBJECT = "placement_extension"
@@ -102,6 +109,69 @@ def request_extension(tenant: Tenant, user, placement_id: int, years: int, reaso
     db.session.flush()
     db.session.commit()
     return ext
+
+
+def _context(placement: Placement) -> dict:
+    original, service = db.session.get(Unit, placement.original_unit_id), db.session.get(Unit, placement.service_unit_id)
+    return {"applicant_unit": original.code, "service_unit": service.code}
+
+
+def resubmit_extension(tenant: Tenant, user, extension_id: int, years: int | None = None, reason: str | None = None,
+                       form: dict | None = None) -> Extension:
+    """returned → submitted, by whoever requested it; the chain again from its first step. Commits.
+
+    `years`, `reason` and `form` (the extension form's own fields) replace what was asked, when given; the
+    form is checked against the schema it was submitted with. 404 another tenant's, 403 anyone but the
+    requester, 409 a request that is not returned (or moved meanwhile: two resubmits move it once), 422 a
+    bad term or form; nothing is written unless everything passes."""
+    ext = get_extension(extension_id)
+    if ext.requested_by != user.id:
+        raise forbidden("not_requester", "只有提出该延期申请的人可以修改并重新提交",
+                        "Only whoever requested this extension can correct and resubmit it")
+    if ext.state != "returned" or ext.chain_instance_id is None:
+        raise conflict("not_returned", "只有退回修改的延期申请可以重新提交", "Only a returned extension request can be resubmitted")
+    if years is not None and (isinstance(years, bool) or not isinstance(years, int) or years < 1):
+        raise invalid("/extension_years", "minimum", "延长年限至少为 1 年", "Extend by at least one year")
+    placement = get_placement(ext.placement_id)
+    if placement.state != "serving" or placement.planned_end_date != ext.previous_end_date:
+        raise conflict("placement_changed", "服务期已变化，延期申请不再适用", "The placement changed; the request no longer applies")
+    submission = db.session.get(FormSubmission, ext.submission_id) if ext.submission_id else None
+    if form and submission is None:
+        raise invalid("/form", "no_form", "该延期申请没有延期申请表", "This extension request has no form")
+    years = ext.extension_years if years is None else years
+    values = {"extension_years": years, "previous_end_date": ext.previous_end_date,
+              "new_end_date": new_end(ext.previous_end_date, years),
+              "reason": ext.reason if reason is None else (reason or "").strip()[:2000]}
+    before = {"state": "returned", "extension_years": ext.extension_years, "new_end_date": ext.new_end_date.isoformat()}
+    app = db.session.execute(select(Application).where(Application.id == placement.application_id)).scalar_one()
+    with acting_as(getattr(user, "username", None) or f"user:{user.id}", user.id):
+        try:
+            # The transition (SECURITY.md): one conditional UPDATE naming the state it expects and the requester.
+            # It holds the row, so a second resubmit at the same moment waits, then finds nothing to move.
+            moved = db.session.execute(update(Extension).where(
+                Extension.id == ext.id, Extension.tenant_id == current_tenant_id(), Extension.state == "returned",
+                Extension.requested_by == user.id).values(state="submitted", decided_at=None, **values)
+                .returning(Extension.id).execution_options(synchronize_session=False)).scalar_one_or_none()
+            if moved is None:
+                raise conflict("state_changed", "延期申请状态已变化，请刷新", "The extension request changed state; reload")
+            if submission is not None:
+                form_def = submission.form_def or {}
+                data = {**(submission.data or {}), **_form_values(form_def, placement, app, values, form)}
+                try:
+                    resubmit_form(submission, data, {}, user, status="submitted")
+                except UserError as exc:
+                    if exc.status != 422:
+                        raise
+                    raise invalid_many(prefixed(exc.errors, "/form"), "延期申请表填写有误", "The extension form has errors") from None
+            resubmit_chain(ext.chain_instance_id, user, chain_facts(app), _context(placement), commit=False)
+            record("placement.extension.resubmit", target_type="extensions", target_id=ext.id, before=before,
+                   after={"state": "submitted", "extension_years": years,
+                          "new_end_date": values["new_end_date"].isoformat(), "reason": values["reason"]})
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+    return get_extension(ext.id)
 
 
 def _grant(ext: Extension, placement: Placement) -> None:

@@ -6,6 +6,11 @@ Decided here:
 - A program with a `dispatch` chain (Kunming: 市人才工作领导小组办公室认可的全职选派) starts it with the placement;
   when that chain is approved, `recognised_by` is the office of its last approving step.
 - A decision record is stored at the start (stage `placement`, as of the start date) and on recognition.
+- A dispatch returned for revision stays `pending` (the chain says `returned`; `returns.returned_step`
+  tells which step and why) until whoever started it resubmits it: the chain's submitter, who signed the
+  agreement (the professional, or whoever recorded the signature of one without a login). The chain then
+  runs again from its first step, routed on the placement's facts as they are now; no decision is stored
+  until it is recognised.
 - Assessments due: an annual one for every full service year from the pack's `from_year`; a term-end one
   for the last year of the agreed term and every full year from `term_end_every_full_years_from_year`
   (Lijiang 第十一条), where the program has one.
@@ -19,7 +24,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
-from grassroots.audit.log import record
+from grassroots.audit.log import acting_as, record
 from grassroots.db import db, utcnow
 from grassroots.db.tenant_scope import current_tenant_id
 from grassroots.packs.versions import china_today
@@ -32,12 +37,14 @@ from grassroots.placement.models import Agreement, Application, Assessment, Plac
 from grassroots.placement.orgs import Areas
 from grassroots.policy.dates import anniversary, full_years
 from grassroots.tenancy.models import Tenant, Unit
+from grassroots.workflow.engine import resubmit as resubmit_chain
 from grassroots.workflow.engine import start_chain
-from grassroots.workflow.models import ChainTask
+from grassroots.workflow.models import ChainInstance, ChainTask
 
 SUBJECT = "placement"
 DISPATCH = "placement_dispatch"
 MANAGE = frozenset({"placement.manage"})
+NOTE_MAX = 2000
 
 
 def tenant_row() -> Tenant:
@@ -94,6 +101,46 @@ def on_dispatch_complete(instance) -> None:
                subject_id=placement.id, stage="recognition")
     elif instance.state in ("rejected", "withdrawn"):
         _set(placement, dispatch_state="refused")
+
+
+def dispatch_context(placement: Placement) -> dict:
+    original, service = db.session.get(Unit, placement.original_unit_id), db.session.get(Unit, placement.service_unit_id)
+    return {"applicant_unit": original.code, "service_unit": service.code}
+
+
+def resubmit_dispatch(tenant: Tenant, user, placement: Placement, note: str | None = None) -> Placement:
+    """A returned dispatch recognition along its chain again, from the first step, by whoever started it. Commits.
+
+    404 another tenant's placement (the caller loads it), 403 anyone but the chain's submitter, 409 a
+    placement without a dispatch chain or one that is not returned (two resubmits at once: one moves, the
+    other 409), 422 a note over 2000 characters. `note` (what was corrected) goes to the audit entry."""
+    if placement.dispatch_instance_id is None:
+        raise conflict("no_dispatch", "该服务无需选派认可", "This placement needs no dispatch recognition")
+    instance = db.session.get(ChainInstance, placement.dispatch_instance_id, populate_existing=True)
+    if instance is None or instance.submitter_user_id != user.id:
+        raise forbidden("not_dispatcher", "只有发起选派认可的人（签署服务协议者）可以重新提交",
+                        "Only whoever started the dispatch recognition (who signed the agreement) can resubmit it")
+    if instance.state != "returned":
+        raise conflict("not_returned", "只有退回修改的选派认可可以重新提交",
+                       "Only a returned dispatch recognition can be resubmitted")
+    note = (note or "").strip() or None
+    if note is not None and len(note) > NOTE_MAX:
+        raise invalid("/note", "too_long", f"说明不得超过 {NOTE_MAX} 字", f"The note exceeds {NOTE_MAX} characters")
+    facts = _person_section(facts_for(placement, placement.start_date))
+    context = dispatch_context(placement)
+    round_ = instance.round
+    with acting_as(getattr(user, "username", None) or f"user:{user.id}", user.id):
+        try:
+            # The transition is the chain's: one conditional UPDATE (state returned, submitter = the user).
+            resubmit_chain(instance.id, user, facts, context, commit=False)
+            record("placement.dispatch.resubmit", target_type="placements", target_id=placement.id,
+                   before={"dispatch": "returned", "round": round_},
+                   after={"dispatch": "pending", "round": round_ + 1, "instance": instance.id, "note": note})
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+    return get_placement(placement.id)
 
 
 def _set(placement: Placement, **values: Any) -> None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from grassroots.api.schemas import StrictSchema
+from grassroots.converters import ID_MAX, ID_MIN
 
 FORM_DATA = {"description": "the pack form's fields by their schema keys (checked against its JSON Schema)"}
 CODE = validate.Length(min=1, max=64)
-ID = validate.Range(min=1, max=2**31 - 1)  # a database id (larger never exists)
+ID = validate.Range(min=ID_MIN, max=ID_MAX)  # a database id in a body (in a URL: `<id:...>`)
 
 
 class Query(Schema):
@@ -108,6 +109,23 @@ class ExtensionCreate(StrictSchema):
     extension_years = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=20))
     reason = fields.String(validate=validate.Length(max=2000), load_default="")
     form = fields.Dict(allow_none=True, metadata=FORM_DATA)
+
+
+class ExtensionResubmit(StrictSchema):
+    extension_years = fields.Integer(strict=True, validate=validate.Range(min=1, max=20),
+                                     metadata={"description": "a new term (default: the one asked for)"})
+    reason = fields.String(validate=validate.Length(max=2000), metadata={"description": "default: the one given"})
+    form = fields.Dict(allow_none=True, metadata={"description": "extension form fields to correct (checked against "
+                                                                 "the form's JSON Schema); others stay as submitted"})
+
+
+class DispatchResubmit(StrictSchema):
+    note = fields.String(validate=validate.Length(max=2000), load_default="",
+                         metadata={"description": "what was corrected (kept in the audit log)"})
+
+
+RETURNED = {"description": "while returned for revision: the step that returned it (step_id, step_name, office), the "
+                           "reason, returned_at and resubmit_by (the user id who may resubmit); else null"}
 
 
 # --- Answers (documented shapes; nested records are objects as present.py builds them) ---------------------
@@ -239,6 +257,7 @@ class ExtensionOut(Schema):
     requested_by = fields.Integer()
     created_at = fields.String()
     decided_at = fields.String(allow_none=True)
+    returned = fields.Dict(allow_none=True, metadata=RETURNED)
 
 
 class PlacementOut(Schema):
@@ -261,6 +280,7 @@ class PlacementOut(Schema):
     recognised_by = fields.String(allow_none=True)
     dispatch = fields.Nested(Labelled)
     dispatch_instance_id = fields.Integer(allow_none=True)
+    dispatch_returned = fields.Dict(allow_none=True, metadata=RETURNED)
     application_id = fields.Integer()
     agreement_id = fields.Integer()
     pack_version_id = fields.Integer()
@@ -282,6 +302,53 @@ class FactsOut(Schema):
     facts = fields.Dict(metadata={"description": "the evaluation input (POST it to programs/<program>/evaluate)"})
 
 
+TIMELINE_KINDS = ("application.created", "application.submitted", "decision", "task", "agreement.matched",
+                  "agreement.signed", "placement.started", "placement.ended", "assessment", "extension",
+                  "subsidy.entitlement", "subsidy.roster", "subsidy.payment")
+MONEY = "subsidy.* only: "
+
+
+class TimelineEvent(Schema):
+    """One entry of a person's timeline; which fields appear depends on `kind` (absent ones are left out).
+    Every field an event carries must be declared here: an undeclared one is not sent."""
+
+    at = fields.String(allow_none=True, metadata={"description": "a date (YYYY-MM-DD) or a UTC date-time"})
+    kind = fields.String(metadata={"description": " | ".join(TIMELINE_KINDS)})
+    title = fields.Dict(metadata={"description": "{zh, en}"})
+    who = fields.String(allow_none=True, metadata={"description": "the person who acted (display name)"})
+    office = fields.String(allow_none=True)
+    outcome = fields.Dict(allow_none=True, metadata={"description": "{zh, en}"})
+    state = fields.String(allow_none=True, metadata={"description": "task: its state"})
+    reason = fields.String(allow_none=True)
+    cite = fields.Dict(allow_none=True, metadata={"description": "{zh, en} citation text (subsidy.*: with the "
+                                                                 "pack's doc, article, quote)"})
+    chain = fields.Dict(allow_none=True, metadata={"description": "task: the chain's name {zh, en}"})
+    round = fields.Integer(allow_none=True)
+    link = fields.Dict(allow_none=True, metadata={"description": "{type, id} of the case object"})
+    decision_id = fields.Integer(allow_none=True, metadata={"description": "the decision record (its why)"})
+    total = fields.String(allow_none=True, metadata={"description": "decision: the answer's total in yuan"})
+    why = fields.List(fields.Dict(), metadata={"description": "decision: the reasons not (yet) passed, with cites"})
+    amount = fields.String(metadata={"description": MONEY + "yuan, exact (\"20000.00\")"})
+    currency = fields.String(metadata={"description": MONEY + "CNY"})
+    component = fields.String(allow_none=True, metadata={"description": MONEY + "the subsidy component"})
+    component_name = fields.Dict(allow_none=True, metadata={"description": MONEY + "{zh, en}"})
+    payer = fields.String(metadata={"description": "subsidy.entitlement: the payer"})
+    years = fields.List(fields.Integer(), metadata={"description": MONEY + "the service years paid"})
+    due = fields.String(metadata={"description": "subsidy.entitlement: the due date"})
+    status = fields.String(metadata={"description": "subsidy.entitlement: due | void"})
+    entitlement_id = fields.Integer(metadata={"description": MONEY + "the entitlement"})
+    placement_id = fields.Integer(metadata={"description": "subsidy.entitlement: its placement"})
+    roster_id = fields.Integer(metadata={"description": "subsidy.roster, subsidy.payment: the roster"})
+    roster = fields.Dict(metadata={"description": "subsidy.roster, subsidy.payment: {id, year, title, state, "
+                                                  "state_label}"})
+    live = fields.Boolean(metadata={"description": "subsidy.roster: whether the line still claims it"})
+    batch_id = fields.Integer(metadata={"description": "subsidy.payment: the disbursement batch"})
+    reference = fields.String(allow_none=True, metadata={"description": "subsidy.payment: the transfer reference"})
+    url = fields.String(metadata={"description": MONEY + "the page of the entitlement, roster or batch"})
+    why_url = fields.String(metadata={"description": MONEY + "\"why this amount\": the entitlement's trace"})
+
+
 class TimelineOut(Schema):
     person = fields.Dict()
-    events = fields.List(fields.Dict(), metadata={"description": "every step, assessment and decision, oldest first"})
+    events = fields.List(fields.Nested(TimelineEvent), metadata={
+        "description": "every step, assessment and decision, and what was owed, claimed and paid, oldest first"})

@@ -45,7 +45,7 @@ class Inbox(ApiView):
         return {"tasks": wire(inbox_for(current_user, g.tenant))}
 
 
-@blp.route("/tasks/<int:task_id>/act")
+@blp.route("/tasks/<id:task_id>/act")
 class Act(ApiView):
     @member_required
     @blp.arguments(ActSchema)
@@ -59,7 +59,7 @@ class Act(ApiView):
         return wire({"task": task, "instance": instance_dict(instance)})
 
 
-@blp.route("/workflow/instances/<int:instance_id>")
+@blp.route("/workflow/instances/<id:instance_id>")
 class Instance(ApiView):
     @member_required
     @blp.response(200)

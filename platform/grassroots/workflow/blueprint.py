@@ -11,8 +11,8 @@ from grassroots.workflow.api import blp as api_blp
 
 bp = Blueprint("workflow_web", __name__)
 bp.add_url_rule("/t/<tenant>/inbox", "inbox", views.inbox)
-bp.add_url_rule("/t/<tenant>/tasks/<int:task_id>/act", "act", views.act_on, methods=["POST"])
-bp.add_url_rule("/t/<tenant>/workflow/instances/<int:instance_id>", "instance", views.instance_page)
+bp.add_url_rule("/t/<tenant>/tasks/<id:task_id>/act", "act", views.act_on, methods=["POST"])
+bp.add_url_rule("/t/<tenant>/workflow/instances/<id:instance_id>", "instance", views.instance_page)
 bp.add_url_rule("/t/<tenant>/workflow/unassigned", "unassigned", views.unassigned)
 
 

@@ -9,7 +9,7 @@ from grassroots.db import db
 from grassroots.placement import agreements, applications, matching, placements
 from grassroots.placement import program as packs
 from grassroots.placement import schemas as s
-from grassroots.placement.api.base import ID, VIEW, blp, user
+from grassroots.placement.api.base import VIEW, blp, user
 from grassroots.placement.decisions import decisions_for
 from grassroots.placement.present import agreement_dict, application_dict, decision_view
 from grassroots.tenancy.access import requires
@@ -47,7 +47,7 @@ class Applications(ApiView):
         return _application_out(applications.get_application(app.id)), 201
 
 
-@blp.route(f"/applications/<{ID}:application_id>")
+@blp.route("/applications/<id:application_id>")
 class ApplicationById(ApiView):
     @requires(VIEW)
     @blp.response(200, s.ApplicationOut)
@@ -66,7 +66,7 @@ class ApplicationById(ApiView):
         return _application_out(applications.get_application(application_id))
 
 
-@blp.route(f"/applications/<{ID}:application_id>/files/<slot>")
+@blp.route("/applications/<id:application_id>/files/<slot>")
 class ApplicationFile(ApiView):
     @requires(VIEW)
     @blp.arguments(s.FileUpload, location="files")
@@ -78,7 +78,7 @@ class ApplicationFile(ApiView):
         return _application_out(applications.get_application(application_id))
 
 
-@blp.route(f"/applications/<{ID}:application_id>/submit")
+@blp.route("/applications/<id:application_id>/submit")
 class ApplicationSubmit(ApiView):
     @requires(VIEW)
     @blp.arguments(s.ApplicationData)
@@ -91,7 +91,7 @@ class ApplicationSubmit(ApiView):
         return _application_out(applications.get_application(application_id))
 
 
-@blp.route(f"/applications/<{ID}:application_id>/resubmit")
+@blp.route("/applications/<id:application_id>/resubmit")
 class ApplicationResubmit(ApiView):
     @requires(VIEW)
     @blp.arguments(s.ApplicationData)
@@ -131,7 +131,7 @@ def _readable_agreement(agreement_id: int):
     return agreement
 
 
-@blp.route(f"/agreements/<{ID}:agreement_id>")
+@blp.route("/agreements/<id:agreement_id>")
 class AgreementById(ApiView):
     @requires(VIEW)
     @blp.response(200, s.AgreementOut)
@@ -148,7 +148,7 @@ class AgreementById(ApiView):
         return _agreement_out(agreements.update_terms(g.tenant, user(), agreement, body))
 
 
-@blp.route(f"/agreements/<{ID}:agreement_id>/sign")
+@blp.route("/agreements/<id:agreement_id>/sign")
 class AgreementSign(ApiView):
     @requires(VIEW)
     @blp.arguments(s.Empty)

@@ -9,8 +9,7 @@ blp = Blueprint("placement_api", __name__, url_prefix="/api/v1/t/<tenant>",
                 description="Secondment programs: postings, applications, agreements, placements, assessments, "
                             "extensions, decision records and timelines")
 
-VIEW = "program.view"
-ID = "int(max=2147483647)"  # a database id: larger never exists (and would overflow the column)
+VIEW = "program.view"  # object ids in URLs are `<id:...>` (grassroots.converters: 1 … 2³¹−1, else 404)
 
 
 def user():

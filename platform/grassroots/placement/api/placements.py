@@ -9,10 +9,11 @@ from grassroots.packs.versions import china_today
 from grassroots.placement import assessments, extensions, placements
 from grassroots.placement import program as packs
 from grassroots.placement import schemas as s
-from grassroots.placement.api.base import ID, VIEW, blp, user
+from grassroots.placement.api.base import VIEW, blp, user
 from grassroots.placement.decisions import decisions_for
 from grassroots.placement.facts import facts_for
 from grassroots.placement.present import assessment_dict, decision_view, extension_dict, placement_dict
+from grassroots.placement.returns import returned_step
 from grassroots.tenancy.access import requires
 
 
@@ -26,7 +27,13 @@ def _placement_out(placement, full: bool = True) -> dict:
                          served=placements.served_full_years(placement, today), effective=effective)
     if full:
         out["decisions"] = [decision_view(d, effective) for d in decisions_for(placements.SUBJECT, [placement.id])]
+        out["dispatch_returned"] = (returned_step(placement.dispatch_instance_id)
+                                    if placement.dispatch_state == "pending" else None)
     return out
+
+
+def _extension_out(ext) -> dict:
+    return {**extension_dict(ext), "returned": returned_step(ext.chain_instance_id) if ext.state == "returned" else None}
 
 
 @blp.route("/placements")
@@ -54,7 +61,7 @@ class Placements(ApiView):
         return {"placements": out}
 
 
-@blp.route(f"/placements/<{ID}:placement_id>")
+@blp.route("/placements/<id:placement_id>")
 class PlacementById(ApiView):
     @requires(VIEW)
     @blp.response(200, s.PlacementOut)
@@ -63,7 +70,7 @@ class PlacementById(ApiView):
         return _placement_out(placements.readable(user(), g.tenant, placements.get_placement(placement_id)))
 
 
-@blp.route(f"/placements/<{ID}:placement_id>/facts")
+@blp.route("/placements/<id:placement_id>/facts")
 class PlacementFacts(ApiView):
     @requires(VIEW)
     @blp.arguments(s.FactsQuery, location="query")
@@ -75,7 +82,7 @@ class PlacementFacts(ApiView):
         return {"placement_id": placement.id, "as_of": as_of.isoformat(), "facts": facts_for(placement, as_of)}
 
 
-@blp.route(f"/placements/<{ID}:placement_id>/end")
+@blp.route("/placements/<id:placement_id>/end")
 class PlacementEnd(ApiView):
     @requires("placement.manage")
     @blp.arguments(s.PlacementEnd)
@@ -85,6 +92,23 @@ class PlacementEnd(ApiView):
         placement = placements.get_placement(placement_id)
         placements.end_placement(g.tenant, user(), placement, body["end_date"], body.get("reason", ""),
                                  body.get("continuous", True))
+        return _placement_out(placements.get_placement(placement_id))
+
+
+@blp.route("/placements/<id:placement_id>/dispatch/resubmit")
+class DispatchResubmit(ApiView):
+    @requires(VIEW)
+    @blp.arguments(s.DispatchResubmit)
+    @blp.response(200, s.PlacementOut)
+    @blp.alt_response(403, description="Only whoever started the recognition (the agreement's signer) resubmits it")
+    @blp.alt_response(404, description="No such placement in this jurisdiction")
+    @blp.alt_response(409, description="No dispatch recognition, or it is not returned for revision (or moved meanwhile)")
+    @blp.alt_response(422, description="Invalid body (a note over 2000 characters, an unknown field)")
+    def post(self, body: dict, placement_id: int):
+        """Resubmit a returned dispatch recognition (全职选派认可, Kunming 八): its chain starts again from the
+        sending unit; the note says what was corrected."""
+        placement = placements.get_placement(placement_id)
+        placements.resubmit_dispatch(g.tenant, user(), placement, body.get("note"))
         return _placement_out(placements.get_placement(placement_id))
 
 
@@ -124,7 +148,7 @@ class Extensions(ApiView):
         return extension_dict(ext), 201
 
 
-@blp.route(f"/extensions/<{ID}:extension_id>")
+@blp.route("/extensions/<id:extension_id>")
 class ExtensionById(ApiView):
     @requires(VIEW)
     @blp.response(200, s.ExtensionOut)
@@ -132,4 +156,21 @@ class ExtensionById(ApiView):
         """One extension request and its state."""
         ext = extensions.get_extension(extension_id)
         placements.readable(user(), g.tenant, placements.get_placement(ext.placement_id))
-        return extension_dict(ext)
+        return _extension_out(ext)
+
+
+@blp.route("/extensions/<id:extension_id>/resubmit")
+class ExtensionResubmit(ApiView):
+    @requires(VIEW)
+    @blp.arguments(s.ExtensionResubmit)
+    @blp.response(200, s.ExtensionOut)
+    @blp.alt_response(403, description="Only whoever requested the extension resubmits it")
+    @blp.alt_response(404, description="No such extension request in this jurisdiction")
+    @blp.alt_response(409, description="Not returned for revision (or moved meanwhile), or the placement changed")
+    @blp.alt_response(422, description="Invalid term or extension form: each error at its path (`/form/...`)")
+    def post(self, body: dict, extension_id: int):
+        """Resubmit a returned extension request (延期申请表), optionally with a new term, reason or form fields;
+        its chain starts again from the first step."""
+        ext = extensions.resubmit_extension(g.tenant, user(), extension_id, body.get("extension_years"),
+                                            body.get("reason"), body.get("form"))
+        return _extension_out(ext)

@@ -8,7 +8,7 @@ from grassroots.api.views import ApiView
 from grassroots.db import db
 from grassroots.placement import matching, postings
 from grassroots.placement import schemas as s
-from grassroots.placement.api.base import ID, VIEW, blp, user
+from grassroots.placement.api.base import VIEW, blp, user
 from grassroots.placement.errors import forbidden
 from grassroots.placement.present import posting_dict
 from grassroots.tenancy.access import requires
@@ -39,7 +39,7 @@ class Postings(ApiView):
         return posting_dict(postings.get_posting(posting.id)), 201
 
 
-@blp.route(f"/postings/<{ID}:posting_id>")
+@blp.route("/postings/<id:posting_id>")
 class PostingById(ApiView):
     @requires(VIEW)
     @blp.response(200, s.PostingOut)
@@ -51,7 +51,7 @@ class PostingById(ApiView):
         return posting_dict(posting, matching.taken(posting.id))
 
 
-@blp.route(f"/postings/<{ID}:posting_id>/publish")
+@blp.route("/postings/<id:posting_id>/publish")
 class PostingPublish(ApiView):
     @requires("posting.manage")
     @blp.arguments(s.Empty)

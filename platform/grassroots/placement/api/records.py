@@ -8,7 +8,7 @@ from grassroots.api.views import ApiView
 from grassroots.placement import applications, placements
 from grassroots.placement import program as packs
 from grassroots.placement import schemas as s
-from grassroots.placement.api.base import ID, VIEW, blp, user
+from grassroots.placement.api.base import VIEW, blp, user
 from grassroots.placement.decisions import get_decision
 from grassroots.placement.errors import forbidden
 from grassroots.placement.present import decision_view
@@ -16,7 +16,7 @@ from grassroots.placement.timeline import person_timeline
 from grassroots.tenancy.access import requires
 
 
-@blp.route(f"/decisions/<{ID}:decision_id>")
+@blp.route("/decisions/<id:decision_id>")
 class DecisionById(ApiView):
     @requires(VIEW)
     @blp.response(200, s.DecisionOut)
@@ -43,7 +43,7 @@ def _reaches_everything() -> bool:
     return reach_of(user(), g.tenant, reading=True).everywhere
 
 
-@blp.route(f"/people/<{ID}:person_id>/timeline")
+@blp.route("/people/<id:person_id>/timeline")
 class Timeline(ApiView):
     @requires(VIEW)
     @blp.response(200, s.TimelineOut)

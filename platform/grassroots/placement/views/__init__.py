@@ -15,7 +15,9 @@ from grassroots.placement.views.applications import (
 )
 from grassroots.placement.views.placements import (
     extension_page,
+    extension_resubmit,
     placement_assess,
+    placement_dispatch_resubmit,
     placement_end,
     placement_extend,
     placement_page,
@@ -24,27 +26,28 @@ from grassroots.placement.views.placements import (
 from grassroots.placement.views.postings import posting_new, posting_page, posting_publish, postings_page
 from grassroots.placement.views.records import decision_page, timeline_page
 
-ID = "int(max=2147483647)"  # a database id: larger never exists
-
 RULES = [
     ("/t/<tenant>/postings", "postings", postings_page, ["GET"]),
     ("/t/<tenant>/postings/new", "posting_new", posting_new, ["GET", "POST"]),
-    (f"/t/<tenant>/postings/<{ID}:posting_id>", "posting", posting_page, ["GET"]),
-    (f"/t/<tenant>/postings/<{ID}:posting_id>/publish", "posting_publish", posting_publish, ["POST"]),
+    ("/t/<tenant>/postings/<id:posting_id>", "posting", posting_page, ["GET"]),
+    ("/t/<tenant>/postings/<id:posting_id>/publish", "posting_publish", posting_publish, ["POST"]),
     ("/t/<tenant>/applications", "applications", applications_page, ["GET"]),
     ("/t/<tenant>/applications/new", "application_new", application_new, ["GET", "POST"]),
-    (f"/t/<tenant>/applications/<{ID}:application_id>", "application", application_page, ["GET"]),
-    (f"/t/<tenant>/applications/<{ID}:application_id>/edit", "application_edit", application_edit, ["GET", "POST"]),
-    (f"/t/<tenant>/applications/<{ID}:application_id>/match", "application_match", application_match, ["POST"]),
-    (f"/t/<tenant>/agreements/<{ID}:agreement_id>", "agreement", agreement_page, ["GET"]),
-    (f"/t/<tenant>/agreements/<{ID}:agreement_id>/terms", "agreement_terms", agreement_terms, ["POST"]),
-    (f"/t/<tenant>/agreements/<{ID}:agreement_id>/sign", "agreement_sign", agreement_sign, ["POST"]),
+    ("/t/<tenant>/applications/<id:application_id>", "application", application_page, ["GET"]),
+    ("/t/<tenant>/applications/<id:application_id>/edit", "application_edit", application_edit, ["GET", "POST"]),
+    ("/t/<tenant>/applications/<id:application_id>/match", "application_match", application_match, ["POST"]),
+    ("/t/<tenant>/agreements/<id:agreement_id>", "agreement", agreement_page, ["GET"]),
+    ("/t/<tenant>/agreements/<id:agreement_id>/terms", "agreement_terms", agreement_terms, ["POST"]),
+    ("/t/<tenant>/agreements/<id:agreement_id>/sign", "agreement_sign", agreement_sign, ["POST"]),
     ("/t/<tenant>/placements", "placements", placements_page, ["GET"]),
-    (f"/t/<tenant>/placements/<{ID}:placement_id>", "placement", placement_page, ["GET"]),
-    (f"/t/<tenant>/placements/<{ID}:placement_id>/assess", "placement_assess", placement_assess, ["GET", "POST"]),
-    (f"/t/<tenant>/placements/<{ID}:placement_id>/extend", "placement_extend", placement_extend, ["GET", "POST"]),
-    (f"/t/<tenant>/placements/<{ID}:placement_id>/end", "placement_end", placement_end, ["POST"]),
-    (f"/t/<tenant>/extensions/<{ID}:extension_id>", "extension", extension_page, ["GET"]),
-    (f"/t/<tenant>/people/<{ID}:person_id>/timeline", "timeline", timeline_page, ["GET"]),
-    (f"/t/<tenant>/decisions/<{ID}:decision_id>", "decision", decision_page, ["GET"]),
+    ("/t/<tenant>/placements/<id:placement_id>", "placement", placement_page, ["GET"]),
+    ("/t/<tenant>/placements/<id:placement_id>/assess", "placement_assess", placement_assess, ["GET", "POST"]),
+    ("/t/<tenant>/placements/<id:placement_id>/extend", "placement_extend", placement_extend, ["GET", "POST"]),
+    ("/t/<tenant>/placements/<id:placement_id>/end", "placement_end", placement_end, ["POST"]),
+    ("/t/<tenant>/placements/<id:placement_id>/dispatch/resubmit", "placement_dispatch_resubmit",
+     placement_dispatch_resubmit, ["POST"]),
+    ("/t/<tenant>/extensions/<id:extension_id>", "extension", extension_page, ["GET"]),
+    ("/t/<tenant>/extensions/<id:extension_id>/resubmit", "extension_resubmit", extension_resubmit, ["GET", "POST"]),
+    ("/t/<tenant>/people/<id:person_id>/timeline", "timeline", timeline_page, ["GET"]),
+    ("/t/<tenant>/decisions/<id:decision_id>", "decision", decision_page, ["GET"]),
 ]

@@ -1,4 +1,5 @@
-"""Pages of placements: the list with what is due, one placement, its assessments, extension and end."""
+"""Pages of placements: the list with what is due, one placement, its assessments, extension and end; a
+returned dispatch recognition or extension request corrected and resubmitted by whoever started it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import flash, g, redirect, request, url_for
 
 from grassroots.db import db
 from grassroots.errors import UserError
+from grassroots.forms.models import FormSubmission
 from grassroots.forms.parsing import parse_form
 from grassroots.forms.rendering import pack_labels, render
 from grassroots.i18n import t, tr
@@ -15,6 +17,7 @@ from grassroots.placement import program as packs
 from grassroots.placement.access import reach_of
 from grassroots.placement.decisions import decisions_for
 from grassroots.placement.present import decision_view, extension_dict, placement_dict
+from grassroots.placement.returns import returned_step
 from grassroots.placement.views.common import VIEW, field_errors, page, parse_date, problems, user
 from grassroots.tenancy.access import can, requires
 
@@ -51,7 +54,9 @@ def _placement_context(placement) -> dict:
             "may_manage": reach_of(user(), g.tenant, frozenset({"placement.manage"})).covers(
                 placement.service_unit_id, placement.original_unit_id),
             "may_assess": can("assessment.record"), "today": today.isoformat(),
-            "offices": packs.office_names(effective), "tag_labels": pack_labels(effective.pack)}
+            "offices": packs.office_names(effective), "tag_labels": pack_labels(effective.pack),
+            "dispatch_returned": returned_step(placement.dispatch_instance_id)
+            if placement.dispatch_state == "pending" else None}
 
 
 @requires(VIEW)
@@ -138,7 +143,68 @@ def placement_end(placement_id: int):
 
 
 @requires(VIEW)
+def placement_dispatch_resubmit(placement_id: int):
+    placement = placements.get_placement(placement_id)
+    try:
+        placements.resubmit_dispatch(g.tenant, user(), placement, request.form.get("note", ""))
+    except UserError as exc:
+        if exc.status not in (403, 409, 422):
+            raise
+        db.session.rollback()
+        if exc.status == 403:
+            raise
+        flash(tr(exc.message), "error")
+    else:
+        flash(t("选派认可已重新提交，从派出单位开始重新审批。",
+                "Recognition resubmitted; it starts again with the sending unit."), "success")
+    return redirect(url_for("placement.placement", placement_id=placement_id), 303)
+
+
+@requires(VIEW)
 def extension_page(extension_id: int):
     ext = extensions.get_extension(extension_id)
     placement = placements.readable(user(), g.tenant, placements.get_placement(ext.placement_id))
-    return page("extension.html", extension=extension_dict(ext), placement=placement_dict(placement))
+    returned = returned_step(ext.chain_instance_id) if ext.state == "returned" else None
+    return page("extension.html", extension=extension_dict(ext), placement=placement_dict(placement),
+                returned=returned, may_resubmit=returned is not None and ext.requested_by == user().id,
+                offices=packs.office_names(packs.pinned(g.tenant, placement)) if returned else {})
+
+
+@requires(VIEW)
+def extension_resubmit(extension_id: int):
+    ext = extensions.get_extension(extension_id)
+    if ext.requested_by != user().id:
+        raise UserError(403, "not_requester", {"zh": "只有提出该延期申请的人可以修改并重新提交",
+                                               "en": "Only whoever requested this extension can correct and resubmit it"})
+    if ext.state != "returned":
+        flash(t("只有退回修改的延期申请可以重新提交。", "Only a returned extension request can be resubmitted."), "error")
+        return redirect(url_for("placement.extension", extension_id=ext.id), 303)
+    placement = placements.get_placement(ext.placement_id)
+    submission = db.session.get(FormSubmission, ext.submission_id) if ext.submission_id else None
+    form = submission.form_def if submission else None
+    values = {"extension_years": ext.extension_years, "reason": ext.reason,
+              "voluntary": bool((submission.data or {}).get("voluntary")) if submission else False}
+    errors, status = [], 200
+    if request.method == "POST":
+        years = request.form.get("extension_years", "")
+        extra = {k: v for k, v in (parse_form(form, request.form) if form else {}).items()
+                 if k not in ("id_number", "extension_years", "reason")}
+        if form and "voluntary" not in extra:
+            extra["voluntary"] = False  # an unticked box says no (the form then asks for it)
+        values = {"extension_years": int(years) if years.isdigit() else years, "reason": request.form.get("reason", ""),
+                  "voluntary": bool(extra.get("voluntary"))}
+        try:
+            extensions.resubmit_extension(g.tenant, user(), ext.id, int(years) if years.isdigit() else 0,
+                                          request.form.get("reason", ""), extra if form else None)
+        except UserError as exc:
+            if exc.status not in (409, 422):
+                raise
+            db.session.rollback()
+            errors, status = problems(exc), exc.status
+        else:
+            flash(t("延期申请已重新提交，从第一步重新审批。", "Extension resubmitted; approval starts again from the first step."),
+                  "success")
+            return redirect(url_for("placement.extension", extension_id=ext.id), 303)
+    return page("extension_resubmit.html", extension=extension_dict(ext), placement=placement_dict(placement),
+                form=form, values=values, errors=errors, returned=returned_step(ext.chain_instance_id),
+                offices=packs.office_names(packs.pinned(g.tenant, placement))), status
