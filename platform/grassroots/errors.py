@@ -110,6 +110,11 @@ _ZH = {
     "Not a valid boolean.": "不是有效的布尔值。",
     "Field may not be null.": "该字段不能为空。",
     "Invalid input type.": "输入类型无效。",
+    "Invalid JSON body.": "请求体不是有效的 JSON。",
+    "Not a valid number.": "不是有效的数字。",
+    "Not a valid datetime.": "不是有效的日期时间。",
+    "Not a valid list.": "不是有效的列表。",
+    "Not a valid mapping type.": "不是有效的对象。",
 }
 
 

@@ -58,6 +58,7 @@ class Tokens(ApiView):
     @login_required
     @blp.arguments(TokenCreateSchema)
     @blp.response(201, TokenCreatedSchema, headers={"Cache-Control": {"schema": {"type": "string"}}})
+    @blp.alt_response(403, description="Called with a bearer token: a token cannot create tokens")
     def post(self, data):
         """Create a token; the secret is in this response only. Needs a browser session, not a token."""
         if authenticated_by_token():
@@ -72,7 +73,7 @@ class Tokens(ApiView):
         return body, 201, {"Cache-Control": "no-store"}
 
 
-@blp.route("/tokens/<int:token_id>")
+@blp.route("/tokens/<id:token_id>")
 class TokenById(ApiView):
     @login_required
     @blp.response(200, TokenSchema)

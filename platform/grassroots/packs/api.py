@@ -35,6 +35,18 @@ MAX_PACK_BYTES = 4_000_000
 blp = Blueprint("packs_api", __name__, url_prefix="/api/v1/t/<tenant>",
                 description="Programs, evaluation and policy pack versions of one jurisdiction")
 
+PACK_BODY = {
+    "required": True,
+    "description": "The whole pack as JSON text (docs; schema policy_packs/schema/pack.schema.json), saved byte "
+                   "for byte; it need not pass its check yet.",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+            "description": "the ETag (content hash) of the draft you opened; 409 if it changed meanwhile"}
+ETAG = {"ETag": {"description": "the content hash, quoted", "schema": {"type": "string"}}}
+ATTACHMENT = {"Content-Disposition": {"description": 'attachment; filename="<tenant>-v<number>.json"',
+                                      "schema": {"type": "string"}}}
+
 
 def json_body(view: Callable) -> Callable:
     """A body that is not declared JSON is refused (415), not read as an empty input."""
@@ -81,6 +93,9 @@ class Evaluate(ApiView):
     @json_body
     @blp.arguments(EvaluateSchema)
     @blp.response(200)
+    @blp.alt_response(415, description="The body is not declared JSON (Content-Type: application/json)")
+    @blp.alt_response(429, description="More than EVALUATE_RATE_PER_MINUTE evaluations from this address in a "
+                                       "minute; try again after Retry-After seconds")
     def post(self, body: dict, program: str):
         """Eligibility with every reason and cite, service, payments and total (DESIGN's contract).
 
@@ -92,7 +107,7 @@ class Evaluate(ApiView):
 @blp.route("/pack/draft")
 class Draft(ApiView):
     @requires("pack.edit")
-    @blp.response(200, DraftStateSchema)
+    @blp.response(200, DraftStateSchema, headers=ETAG)
     def get(self):
         """The draft (or, before the first edit, the latest version) with its check; ETag = its hash."""
         state = drafts.draft_state(g.tenant)
@@ -102,7 +117,9 @@ class Draft(ApiView):
                 "errors": state.check.error_dicts()}, 200, {"ETag": f'"{state.digest}"'}
 
     @requires("pack.edit")
-    @blp.response(200, DraftStateSchema)
+    @blp.doc(requestBody=PACK_BODY, parameters=[IF_MATCH])
+    @blp.response(200, DraftStateSchema, headers=ETAG)
+    @blp.alt_response(413, description="The pack is larger than 4 MB")
     def put(self):
         """Save the body (the whole pack) as the draft; answers its check. `If-Match`: the hash you opened.
 
@@ -157,10 +174,10 @@ class Versions(ApiView):
         return history.version_rows(g.tenant)
 
 
-@blp.route("/pack/versions/<int:number>")
+@blp.route("/pack/versions/<id:number>")
 class VersionExport(ApiView):
     @requires("pack.edit")
-    @blp.response(200, content_type="application/json")
+    @blp.response(200, content_type="application/json", headers={**ETAG, **ATTACHMENT})
     def get(self, number: int):
         """The version exactly as authored (byte for byte): the export."""
         version = history.version_with_content(g.tenant, number)

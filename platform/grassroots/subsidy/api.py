@@ -22,6 +22,7 @@ from grassroots.subsidy import access, batches, rosters
 from grassroots.subsidy.columns import columns_for
 from grassroots.subsidy.compile import compile_roster
 from grassroots.subsidy.entitlements import compute_entitlements, entitlements_of
+from grassroots.subsidy.exports import CSV_TYPE, XLSX_TYPE
 from grassroots.subsidy.idempotency import HEADER, KEY_PATTERN, fingerprint, run_once
 from grassroots.subsidy.lines import line_views, pack_view
 from grassroots.subsidy.present import (
@@ -65,6 +66,14 @@ IDEMPOTENCY_DOC = {"parameters": [{
     "in": "header", "name": HEADER, "required": True,
     "description": "A new random key per payment request (a retry sends the same key and body)",
     "schema": {"type": "string", "pattern": f"^{KEY_PATTERN.pattern}$"}}]}
+REPLAYED = {"Idempotent-Replayed": {"description": "`true` when this is the stored answer to an earlier request "
+                                                  "with the same key and body", "schema": {"type": "string",
+                                                                                          "enum": ["true"]}}}
+FILE = {"schema": {"type": "string", "format": "binary"}}
+EXPORT_DOC = {"responses": {200: {
+    "content": {XLSX_TYPE: FILE, CSV_TYPE.split(";")[0]: FILE},
+    "headers": {"Content-Disposition": {"description": 'attachment; filename="<tenant>-roster-<id>-<year>.xlsx"',
+                                        "schema": {"type": "string"}}}}}}
 
 
 def _user():
@@ -83,7 +92,7 @@ def _once(body: dict, operation: Callable[[], tuple[dict, int]]):
     return response
 
 
-@blp.route("/placements/<int(max=2147483647):placement_id>/entitlements")
+@blp.route("/placements/<id:placement_id>/entitlements")
 class PlacementEntitlements(ApiView):
     @member_required
     @blp.response(200, EntitlementsSchema)
@@ -110,7 +119,7 @@ class PlacementEntitlements(ApiView):
                 "computed": outcome.as_dict()}
 
 
-@blp.route("/entitlements/<int(max=2147483647):entitlement_id>")
+@blp.route("/entitlements/<id:entitlement_id>")
 class EntitlementTrace(ApiView):
     @member_required
     @blp.response(200, EntitlementTraceSchema)
@@ -150,7 +159,7 @@ class Compile(ApiView):
         return {"rosters": [roster_dict(r, view) for r in made]}, 201
 
 
-@blp.route("/rosters/<int(max=2147483647):roster_id>")
+@blp.route("/rosters/<id:roster_id>")
 class RosterById(ApiView):
     @requires("roster.review")
     @blp.arguments(PageArgsSchema, location="query")
@@ -166,18 +175,19 @@ class RosterById(ApiView):
                 "has_next": page * rosters.LINES_PER_PAGE < roster.line_count}
 
 
-@blp.route("/rosters/<int(max=2147483647):roster_id>/export")
+@blp.route("/rosters/<id:roster_id>/export")
 class Export(ApiView):
     @requires("roster.review")
     @blp.arguments(ExportArgsSchema, location="query")
     @blp.response(200, description="The roster as an XLSX workbook or a CSV file (UTF-8 with BOM)")
+    @blp.doc(**EXPORT_DOC)
     def get(self, args: dict, roster_id: int):
         """The whole roster as a file, columns as its annex lays them out, amounts as yuan strings."""
         data, mimetype, name = export_roster(rosters.get_roster(roster_id), args["format"])
         return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
-@blp.route("/rosters/<int(max=2147483647):roster_id>/resubmit")
+@blp.route("/rosters/<id:roster_id>/resubmit")
 class Resubmit(ApiView):
     @requires("roster.compile")
     @blp.arguments(ResubmitSchema)
@@ -187,7 +197,7 @@ class Resubmit(ApiView):
         return roster_dict(rosters.resubmit_roster(roster_id, _user()), pack_view(g.tenant))
 
 
-@blp.route("/rosters/<int(max=2147483647):roster_id>/withdraw")
+@blp.route("/rosters/<id:roster_id>/withdraw")
 class Withdraw(ApiView):
     @requires("roster.compile")
     @blp.arguments(WithdrawSchema)
@@ -219,7 +229,7 @@ class Batches(ApiView):
 
     @requires("roster.compile")
     @blp.arguments(BatchCreateSchema)
-    @blp.response(201, BatchSchema)
+    @blp.response(201, BatchSchema, headers=REPLAYED)
     @blp.doc(**IDEMPOTENCY_DOC)
     @blp.alt_response(409, description="Roster not approved, already batched, or the key was used for another body")
     def post(self, body: dict):
@@ -228,7 +238,7 @@ class Batches(ApiView):
             batches.create_batch(body["roster_id"], _user(), body["note"]))), 201))
 
 
-@blp.route("/batches/<int(max=2147483647):batch_id>")
+@blp.route("/batches/<id:batch_id>")
 class BatchById(ApiView):
     @requires("roster.review")
     @blp.response(200, BatchSchema)
@@ -237,11 +247,11 @@ class BatchById(ApiView):
         return batch_dict(batches.get_batch(batch_id))
 
 
-@blp.route("/batches/<int(max=2147483647):batch_id>/approve")
+@blp.route("/batches/<id:batch_id>/approve")
 class Approve(ApiView):
     @requires("payment.disburse")
     @blp.arguments(ApproveSchema)
-    @blp.response(200, BatchSchema)
+    @blp.response(200, BatchSchema, headers=REPLAYED)
     @blp.doc(**IDEMPOTENCY_DOC)
     @blp.alt_response(403, description="You prepared this batch: a second person approves it")
     @blp.alt_response(409, description="Already approved or paid, or the key was used for another body")
@@ -251,11 +261,11 @@ class Approve(ApiView):
         return _once(body, lambda: (BatchSchema().dump(batch_dict(batches.approve_batch(batch_id, _user()))), 200))
 
 
-@blp.route("/batches/<int(max=2147483647):batch_id>/pay")
+@blp.route("/batches/<id:batch_id>/pay")
 class Pay(ApiView):
     @requires("payment.disburse")
     @blp.arguments(PaySchema)
-    @blp.response(200, BatchSchema)
+    @blp.response(200, BatchSchema, headers=REPLAYED)
     @blp.doc(**IDEMPOTENCY_DOC)
     @blp.alt_response(409, description="Not approved, already paid, or the key was used for another body")
     def post(self, body: dict, batch_id: int):

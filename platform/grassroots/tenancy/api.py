@@ -17,7 +17,7 @@ from grassroots.tenancy import manifest, rollup
 from grassroots.tenancy.access import requires
 from grassroots.tenancy.manifest import ManifestError
 from grassroots.tenancy.onboarding import onboard_child
-from grassroots.tenancy.schemas import ManifestErrorSchema, OnboardSummarySchema, TenantChildSchema
+from grassroots.tenancy.schemas import OnboardSummarySchema, TenantChildSchema
 
 blp = Blueprint("tenancy_api", __name__, url_prefix="/api/v1/t/<tenant>",
                 description="Child jurisdictions: roll-up and onboarding (下级地区)")
@@ -43,7 +43,9 @@ class Children(ApiView):
     @blp.response(201, OnboardSummarySchema, description="The child was created",
                   headers={"Cache-Control": {"schema": {"type": "string"}}})
     @blp.alt_response(200, schema=OnboardSummarySchema, description="The child existed and was updated (or unchanged)")
-    @blp.alt_response(422, schema=ManifestErrorSchema, description="The manifest has errors; nothing written")
+    @blp.alt_response(422, description="The manifest has errors (each at its JSON pointer); nothing written")
+    @blp.alt_response(413, description="The manifest is larger than 4 MB")
+    @blp.alt_response(415, description="The body is not declared JSON (Content-Type: application/json)")
     def post(self):
         """Create (201) or update (200) a child jurisdiction from a manifest; idempotent."""
         if not request.is_json:

@@ -39,19 +39,3 @@ class TenantChildSchema(Schema):
     status = fields.String()
     pack = fields.String(allow_none=True)
     counts = fields.Nested(TenantChildCountsSchema)
-
-
-class ManifestErrorItemSchema(Schema):
-    path = fields.String()
-    code = fields.String()
-    message = fields.Dict(keys=fields.String(), values=fields.String())
-
-
-class ManifestErrorBodySchema(Schema):
-    code = fields.String()
-    message = fields.Dict(keys=fields.String(), values=fields.String())
-    errors = fields.List(fields.Nested(ManifestErrorItemSchema))
-
-
-class ManifestErrorSchema(Schema):
-    error = fields.Nested(ManifestErrorBodySchema)
