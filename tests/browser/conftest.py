@@ -36,10 +36,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def live_server(template_factory, tmp_path_factory) -> Iterator[str]:
-    """The seeded demo (its own copy) behind werkzeug's threaded server; yields the base URL."""
-    from werkzeug.serving import make_server
-
+def live_app(template_factory, tmp_path_factory):
+    """The app the live server serves: its own copy of the seeded demo, CSRF enforced."""
     from grassroots.app import create_app
 
     tmp = tmp_path_factory.mktemp("browser")
@@ -47,7 +45,19 @@ def live_server(template_factory, tmp_path_factory) -> Iterator[str]:
     config = dbutil.test_config(BACKEND, url, tmp)
     config.update(WTF_CSRF_ENABLED=True, SERVER_NAME=None)  # the real forms, tokens and all; any host
     app = create_app(config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    try:
+        yield app
+    finally:
+        dbutil.dispose(app)
+        dbutil.drop(BACKEND, url)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """The seeded demo (its own copy) behind werkzeug's threaded server; yields the base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -56,8 +66,28 @@ def live_server(template_factory, tmp_path_factory) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-        dbutil.dispose(app)
-        dbutil.drop(BACKEND, url)
+
+
+# Who acts along the secondment journeys besides the demo manifests' staff (one holder per office there): the
+# placement tests' office holders, a second city HR officer (the compiler of a roster may not review it) and
+# the province's officers holding their claim-chain offices in Lijiang (as tests/subsidy's `lijiang_offices`).
+SECONDMENT_STAFF = (
+    ("lijiang", "lj_city_hr_2", "city_hr", "tenant", ""),
+    ("lijiang", "yn_province_hr", "province_hr", "tenant", ""),
+    ("lijiang", "yn_province_finance", "province_finance", "tenant", ""),
+)
+
+
+@pytest.fixture(scope="session")
+def secondment_staff(live_app) -> None:
+    """The extra memberships, added once to the live server's database, as the API journeys add them."""
+    from grassroots.db import db
+    from tests.placement.conftest import EXTRA_STAFF, add_member
+
+    with live_app.app_context():
+        for row in EXTRA_STAFF + SECONDMENT_STAFF:
+            add_member(*row)
+        db.session.remove()
 
 
 @pytest.fixture(scope="session")

@@ -32,9 +32,11 @@ def test_demo_cases_cover_every_state(seeded_app):
     result = runner.invoke(args=["demo", "cases"])
     assert result.exit_code == 0, result.output + repr(result.exception)
     lijiang = _states("lijiang")
-    assert lijiang["applications"] == Counter(submitted=3, returned=1, rejected=1, draft=1, approved=1, matched=1, placed=4)
-    assert lijiang["pending"] == Counter(unit_approval=1, supervisor_approval=1, hr_filing=1, service_agreement=1)
-    assert lijiang["placements"] == Counter(serving=2, ended=2)
+    assert lijiang["applications"] == Counter(submitted=3, returned=1, rejected=1, draft=1, approved=1, matched=1, placed=6)
+    # ... and the remote-township roster the subsidy demo leaves with city HR (tests/subsidy/test_demo.py)
+    assert lijiang["pending"] == Counter(unit_approval=1, supervisor_approval=1, hr_filing=1, service_agreement=1,
+                                         city_hr_compile=1)
+    assert lijiang["placements"] == Counter(serving=2, ended=4)
     assert lijiang["extensions"] == Counter(approved=1)
     assert lijiang["grades"]["unqualified"] == 2
     kunming = _states("kunming")

@@ -1,12 +1,16 @@
 """A person's timeline: every step with who, when, the outcome and its article; the decisions with their why;
-and the API's endpoints in the OpenAPI document."""
+what they were owed, claimed and paid (the subsidy module's events, merged in date order); and the API's
+endpoints in the OpenAPI document."""
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime
 
-from tests.placement.conftest import assess
-from tests.placement.test_journeys import ninglang_case, run_lijiang
+from tests.placement.conftest import add_member, assess
+from tests.placement.test_journeys import TERM_END, ninglang_case, run_lijiang
+
+PROVINCIAL_CITE = "《丽江市鼓励专业技术人员到基层服务暂行办法》第二条、第十二条、第十四条、第十六条"
 
 
 def test_the_timeline_shows_every_step_with_its_cite(world):
@@ -37,6 +41,69 @@ def test_the_timeline_shows_every_step_with_its_cite(world):
     world.get("km_city_hr", f"/api/v1/t/kunming/people/{person}/timeline", 404)
 
 
+def _money(world, slug: str, username: str, path: str, body: dict, status: int = 200) -> dict:
+    """A money-moving request, as the pages and clients send it: with a fresh idempotency key."""
+    return world.post(username, f"/api/v1/t/{slug}/subsidy{path}", body, status,
+                      headers={"Idempotency-Key": uuid.uuid4().hex})
+
+
+def test_a_paid_subsidy_is_on_the_timeline_with_its_amount_cite_and_why(world):
+    case = ninglang_case(date(2021, 9, 1), date(2023, 8, 31))
+    run_lijiang(world, case)
+    assess(world, case, "lj_service_unit", "annual", 1, "qualified", date(2022, 8, 20))
+    assess(world, case, "lj_service_unit", "annual", 2, "excellent", date(2023, 8, 20))
+    assess(world, case, "lj_county_hr_ninglang", "term_end", 2, "qualified", date(2023, 9, 5), TERM_END)
+    # The provincial claim chain's people (tests/subsidy/conftest.py's lijiang_offices).
+    add_member("lijiang", "lj_city_hr_2", "city_hr")
+    add_member("lijiang", "yn_province_hr", "province_hr")
+    add_member("lijiang", "yn_province_finance", "province_finance")
+    roster = world.post("lj_city_hr", "/api/v1/t/lijiang/subsidy/rosters/compile",
+                        {"payer": "yunnan_finance", "year": 2023}, 201)["rosters"][0]
+    for username in ("lj_city_hr_2", "lj_city_finance", "yn_province_hr", "yn_province_finance"):
+        world.act_pending("lijiang", username, subject=("roster", roster["id"]))
+    batch = _money(world, "lijiang", "lj_city_hr", "/batches", {"roster_id": roster["id"]}, 201)
+    _money(world, "lijiang", "yn_province_finance", f"/batches/{batch['id']}/approve", {})
+    _money(world, "lijiang", "yn_province_finance", f"/batches/{batch['id']}/pay", {"reference": "YNCZ-2023-0042"})
+
+    person = world.get(case.applicant, f"/api/v1/t/lijiang/applications/{case.app_id}")["person"]["id"]
+    events = world.get("lj_county_hr_ninglang", f"/api/v1/t/lijiang/people/{person}/timeline")["events"]
+    stamps = [datetime.fromisoformat(e["at"].rstrip("Z")) for e in events]
+    assert stamps == sorted(stamps)  # merged in date order
+    money = [e for e in events if e["kind"].startswith("subsidy.")]
+    assert sorted(e["kind"] for e in money) == [
+        "subsidy.entitlement", "subsidy.entitlement", "subsidy.payment", "subsidy.roster"]  # Annex 6 not compiled
+    paid = next(e for e in money if e["kind"] == "subsidy.payment")
+    assert (paid["amount"], paid["currency"], paid["years"], paid["reference"]) == ("20000.00", "CNY", [1, 2], "YNCZ-2023-0042")
+    assert paid["who"] == "杨建明" and paid["batch_id"] == batch["id"]  # yn_province_finance paid it
+    assert (paid["roster"]["id"], paid["roster"]["year"], paid["roster"]["state"]) == (roster["id"], 2023, "approved")
+    assert paid["component"] == "provincial_post_subsidy" and paid["component_name"]["zh"] == "省级工作岗位补贴"
+    assert paid["cite"]["zh"] == PROVINCIAL_CITE and paid["cite"]["article"].startswith("第二条")
+    # "Why this amount": the entitlement's decision record, with the facts and the full trace.
+    trace = world.get("lj_county_hr_ninglang", f"/api/v1/t/lijiang/subsidy/entitlements/{paid['entitlement_id']}")
+    assert trace["decision"]["id"] == paid["decision_id"] and trace["entitlement"]["amount"] == "20000.00"
+    assert paid["why_url"] == f"/t/lijiang/subsidy/entitlements/{paid['entitlement_id']}"
+    listed = next(e for e in money if e["kind"] == "subsidy.roster")
+    assert (listed["who"], listed["roster_id"], listed["live"]) == ("和丽华", roster["id"], True)  # lj_city_hr compiled
+    decided = [e for e in money if e["kind"] == "subsidy.entitlement"]
+    assert {(e["component"], e["amount"], e["due"]) for e in decided} == {
+        ("provincial_post_subsidy", "20000.00", "2023-09-01"), ("lijiang_remote_subsidy", "20000.00", "2023-09-01")}
+    assert any(e["kind"] == "decision" and e["title"]["zh"] == "资格判定（补贴核定）" for e in events)
+
+    # The page: the payment with who, the amount in yuan, the roster and batch, the cite and "why this amount".
+    page = world.client("lj_city_hr").get(f"/t/lijiang/people/{person}/timeline").get_data(as_text=True)
+    row = page[page.index('data-kind="subsidy.payment"'):]
+    row = row[:row.index("</tr>")]
+    for text in ("已拨付 20000.00 元（凭证号 YNCZ-2023-0042）", "杨建明", "20000.00 元", f"#{roster['id']}",
+                 f"/t/lijiang/subsidy/batches/{batch['id']}", paid["why_url"], PROVINCIAL_CITE, "省级工作岗位补贴"):
+        assert text in row, text
+    # The professional reads their own money (no roster or batch links: those pages are for subsidy offices).
+    own = world.client(case.applicant).get(f"/t/lijiang/people/{person}/timeline").get_data(as_text=True)
+    own_row = own[own.index('data-kind="subsidy.payment"'):]
+    own_row = own_row[:own_row.index("</tr>")]
+    assert "20000.00 元" in own_row and paid["why_url"] in own_row and "/subsidy/batches/" not in own_row
+    assert world.client(case.applicant).get(paid["why_url"]).status_code == 200
+
+
 def test_the_api_is_in_the_openapi_document(world):
     spec = world.app.test_client().get("/api/v1/openapi.json").get_json()
     paths = spec["paths"]
@@ -49,3 +116,5 @@ def test_the_api_is_in_the_openapi_document(world):
         assert path in paths, path
     body = paths["/api/v1/t/{tenant}/applications"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body
+    event = spec["components"]["schemas"]["TimelineEvent"]["properties"]
+    assert {"who", "amount", "roster", "batch_id", "reference", "cite", "why_url"} <= set(event)

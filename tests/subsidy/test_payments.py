@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from grassroots.db import db
 from grassroots.db.tenant_scope import tenant_context
+from grassroots.placement.models import Placement
 from grassroots.subsidy.models import DisbursementBatch, Entitlement, IdempotencyKey, Payment
 from tests.subsidy.conftest import (
     approve_chain,
@@ -155,3 +156,20 @@ def test_a_persons_timeline_gets_what_was_owed_claimed_and_paid(seeded_app, liji
     assert kinds.count("subsidy.entitlement") == 2 and kinds.count("subsidy.roster") == 1
     assert [e["amount"] for e in events if e["kind"] == "subsidy.payment"] == ["20000.00"]
     assert all(e["url"].startswith("/t/lijiang/subsidy/") for e in events)
+
+
+def test_the_persons_timeline_page_and_api_show_the_payment(seeded_app, lijiang_offices):
+    roster = approved_roster(seeded_app, lijiang_offices, people=1)
+    hr, finance = client_as(seeded_app, "lj_city_hr"), client_as(seeded_app, "lj_city_finance")
+    batch = post(hr, f"{API}/batches", {"roster_id": roster["id"]}, key()).get_json()
+    post(finance, f"{API}/batches/{batch['id']}/approve", {}, key())
+    post(finance, f"{API}/batches/{batch['id']}/pay", {"reference": "REF-TL"}, key())
+    with tenant_context(tenant("lijiang").id, db.session):
+        person = db.session.execute(select(Placement.person_id)).scalar_one()
+    timeline = hr.get(f"/api/v1/t/lijiang/people/{person}/timeline").get_json()
+    money = [e for e in timeline["events"] if e["kind"].startswith("subsidy.")]
+    assert [e["kind"] for e in money].count("subsidy.payment") == 1
+    payment = next(e for e in money if e["kind"] == "subsidy.payment")
+    assert (payment["amount"], payment["reference"]) == ("20000.00", "REF-TL") and isinstance(payment["at"], str)
+    page = hr.get(f"/t/lijiang/people/{person}/timeline").get_data(as_text=True)
+    assert "已拨付" in page and "凭证号 REF-TL" in page and "资格判定（补贴核定）" in page

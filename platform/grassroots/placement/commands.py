@@ -1,5 +1,6 @@
 """`grassroots decisions replay [--tenant T]`: recompute every decision record under its pinned pack version
-and list those that would now differ (exit 1 if any); `grassroots demo cases`: the demo's living cases."""
+and list those that would now differ (exit 1 if any); `grassroots demo cases`: the demo's living cases (and,
+through `placement.demo.after_cases`, what later modules add to them)."""
 
 from __future__ import annotations
 
@@ -42,11 +43,15 @@ def replay_command(slug: str | None) -> None:
 
 @click.command("cases")
 def cases_command() -> None:
-    """Seed Lijiang and Kunming with secondment cases in every state (after `demo seed`; idempotent)."""
-    from grassroots.placement.demo import seed_cases
+    """Seed Lijiang and Kunming with secondment cases in every state (after `demo seed`; idempotent), then
+    whatever the modules built on placement add to them (subsidy: rosters and paid batches)."""
+    from grassroots.placement.demo import after_cases, seed_cases
 
     for line in seed_cases():
         click.echo(line)
+    for seeder in after_cases:
+        for line in seeder():
+            click.echo(line)
 
 
 def register(app: Flask) -> None:

@@ -6,7 +6,12 @@ by each party, assessments recorded, extensions asked and granted), so a newcome
 the office holders the demo manifests leave out (a unit's supervising department, a county hospital, a few
 professionals with their own logins) through onboarding, then opens each case unless its professional
 already has an application (so a second run changes nothing). Dates are relative to today, so the cases
-stay "due", "serving" or "completed" whenever the demo is built.
+stay "due", "serving" or "completed" whenever the demo is built; the cases that completed a payment period
+are anchored in `claim_year()` (last calendar year) instead, so its year-end rosters always hold the same
+people whatever day the demo is built.
+
+Modules built on placement add to the demo without being imported here: `after_cases` holds their seeders,
+run by `grassroots demo cases` after these (the subsidy module's rosters and paid batches).
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from grassroots.workflow.models import ChainTask
 from grassroots.workflow.transitions import act, may_act
 
 PASSWORD = "demo-2026"
+# () -> printed lines: later seeders run by `grassroots demo cases` after seed_cases (set by other modules).
+after_cases: list[Callable[[], list[str]]] = []
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 EXTRA_STAFF = {
@@ -45,9 +52,11 @@ EXTRA_STAFF = {
         ("lj_nl_hospital", "杨丽芬", "applicant_unit", {"unit": "lj-nl-peoples-hospital"}),
         ("lj_nl_health_bureau", "阿苏", "unit_supervisor", {"unit": "lj-nl-health-bureau"}),
         ("lj_city_commission", "和玉兰", "unit_supervisor", {"unit": "lj-city-health-commission"}),
+        ("lj_county_hr_gucheng", "和文军", "county_hr", {"area": "530702"}),
+        ("lj_gc_jinjiang_hc", "段玉华", "service_unit", {"unit": "lj-gc-jinjiang-hc"}),
         *[(f"lj_doctor_{n:02d}", name, "professional", {"unit": "lj-nl-peoples-hospital"}) for n, name in enumerate(
             ("沙马阿呷", "杨建平", "王秀英", "李国华", "和春燕", "格茸", "马晓东", "张丽", "赵文华", "胡海燕", "陈志刚",
-             "木丽萍"), start=1)],
+             "木丽萍", "杨永红", "和秀珍"), start=1)],
     ],
     "kunming": [
         *[(f"km_doctor_{n:02d}", name, "professional", {"unit": "km-lq-first-hospital"}) for n, name in enumerate(
@@ -56,8 +65,16 @@ EXTRA_STAFF = {
 }
 
 
-def _add_staff(tenants_dir: Path) -> None:
-    for slug, staff in EXTRA_STAFF.items():
+def claim_year(today: date | None = None) -> int:
+    """The last full calendar year: the completed demo cases fall due in it, so its year-end rosters can be
+    compiled, reviewed and paid whatever day the demo is built."""
+    return (today or china_today()).year - 1
+
+
+def add_staff(tenants_dir: Path, extra: dict[str, list[tuple[str, str, str, dict | None]]]) -> None:
+    """Office holders beyond a demo manifest, through onboarding (the tenant's own manifest plus them): a new
+    username gets an account, an existing one (a province officer, say) only the membership."""
+    for slug, staff in extra.items():
         doc = json.loads((tenants_dir / f"{slug}.json").read_text(encoding="utf-8"))
         known = {s["username"] for s in doc["staff"]}
         doc["staff"] += [{"username": u, "name": n, "email": f"{u}@demo.grassroots.example", "password": PASSWORD,
@@ -65,6 +82,10 @@ def _add_staff(tenants_dir: Path) -> None:
         from grassroots.tenancy.onboarding import onboard
 
         onboard(doc)
+
+
+def _add_staff(tenants_dir: Path) -> None:
+    add_staff(tenants_dir, EXTRA_STAFF)
 
 
 # --- People doing things -----------------------------------------------------------------------------------
@@ -93,6 +114,10 @@ def _acts(instance_id: int, *usernames: str, outcome: str | None = None, reason:
                                                                                           ChainTask.id)).scalars()
             if may_act(t, user.id))
         act(task.id, user, outcome or ("file" if task.kind == "file" else "approve"), reason)
+
+
+# For the modules whose seeders run after these cases (after_cases).
+user_named, as_person, act_in_turn = _user, _as, _acts
 
 
 @dataclass
@@ -187,8 +212,19 @@ def _end(setting: Setting, placement: Placement, reason: str) -> None:
         end_placement(setting.tenant, _user(setting.county_hr), placement, placement.planned_end_date, reason)
 
 
+def _completed(setting: Setting, username: str, serial: int, start: date, **form) -> Placement:
+    """A two-year placement served in full, assessed qualified, ended at its agreed end."""
+    p = Journey(setting, username, serial).apply(**form).approve().sign(start, anniversary(start, 2) - timedelta(days=1))
+    for kind, year, grade in (("annual", 1, "qualified"), ("annual", 2, "excellent"), ("term_end", 2, "qualified")):
+        _assess(setting, p, kind, year, grade)
+    _end(setting, p, "服务期满")
+    db.session.refresh(p)
+    return p
+
+
 def _lijiang(tenant: Tenant) -> list[str]:
     today = china_today()
+    due_year = claim_year(today)
     with _as("lj_county_hr_ninglang"):
         posting = postings.create_posting(tenant, _user("lj_county_hr_ninglang"), "grassroots_service", "lj-nl-labo-hc", {
             "posts": [{"post_name": "全科医生", "specialty": "临床医学", "title_requirement": "intermediate", "headcount": 10,
@@ -225,12 +261,9 @@ def _lijiang(tenant: Tenant) -> list[str]:
     start = today - timedelta(days=400)
     p = Journey(setting, "lj_doctor_09", 9).apply().approve().sign(start, anniversary(start, 2) - timedelta(days=1))
     out.append(f"lijiang: placement #{p.id} serving, year 1 annual assessment due (lj_service_unit)")
-    start = anniversary(today, -2) - timedelta(days=120)
-    p = Journey(setting, "lj_doctor_10", 10).apply().approve().sign(start, anniversary(start, 2) - timedelta(days=1))
-    for kind, year, grade in (("annual", 1, "qualified"), ("annual", 2, "excellent"), ("term_end", 2, "qualified")):
-        _assess(setting, p, kind, year, grade)
-    _end(setting, p, "服务期满")
-    out.append(f"lijiang: placement #{p.id} served 2 full years, assessed qualified, ended (subsidy due)")
+    p = _completed(setting, "lj_doctor_10", 10, date(due_year - 2, 3, 1))
+    out.append(f"lijiang: placement #{p.id} served 2 full years, assessed qualified, ended {p.end_date} "
+               f"(subsidy due {anniversary(p.start_date, 2)})")
     start = anniversary(today, -2) - timedelta(days=90)
     p = Journey(setting, "lj_doctor_11", 11).apply().approve().sign(start, anniversary(start, 2) - timedelta(days=1))
     for kind, year, grade in (("annual", 1, "qualified"), ("annual", 2, "unqualified"), ("term_end", 2, "unqualified")):
@@ -247,11 +280,29 @@ def _lijiang(tenant: Tenant) -> list[str]:
                               ("annual", 3, "excellent"), ("term_end", 3, "qualified")):
         _assess(setting, p, kind, year, grade)
     out.append(f"lijiang: placement #{p.id} extended to {p.planned_end_date} (延期申请表 approved), in its 4th year")
+    p = _completed(setting, "lj_doctor_13", 13, date(due_year - 2, 9, 1))
+    out.append(f"lijiang: placement #{p.id} served 2 full years at Labo (remote), ended {p.end_date} "
+               f"(subsidy due {anniversary(p.start_date, 2)})")
+    with _as("lj_county_hr_gucheng"):
+        jinjiang = postings.create_posting(tenant, _user("lj_county_hr_gucheng"), "grassroots_service", "lj-gc-jinjiang-hc", {
+            "posts": [{"post_name": "全科医生", "specialty": "临床医学", "title_requirement": "intermediate", "headcount": 2,
+                       "service_years": 2, "duties": "门诊、慢病随访"}],
+            "contact": "和文军", "phone": "0888-5120000", "filled_on": date(due_year - 3, 1, 10).isoformat()})
+        postings.publish(tenant, _user("lj_county_hr_gucheng"), jinjiang)
+    gucheng = Setting(tenant, "grassroots_service", jinjiang.id, _lijiang_form, setting.files, setting.approvers,
+                      "lj_county_hr_ninglang", ("lj_county_hr_gucheng", "lj_gc_jinjiang_hc", "lj_city_hr", "lj_nl_hospital",
+                                                "lj_county_hr_gucheng", "lj_gc_jinjiang_hc"),
+                      "lj_gc_jinjiang_hc", "lj_county_hr_gucheng", "530724")
+    p = _completed(gucheng, "lj_doctor_14", 14, date(due_year - 2, 6, 1), service_county="古城区",
+                   service_post="金江白族乡卫生院 全科医生")
+    out.append(f"lijiang: posting #{jinjiang.id} published (Jinjiang, Gucheng: not remote); placement #{p.id} served "
+               f"2 full years there, ended {p.end_date} (provincial subsidy only, due {anniversary(p.start_date, 2)})")
     return out
 
 
 def _kunming(tenant: Tenant) -> list[str]:
     today = china_today()
+    due_year = claim_year(today)
     with _as("km_county_hr_luquan"):
         posting = postings.create_posting(tenant, _user("km_county_hr_luquan"), "township_support", "km-lq-wumeng-hc", {
             "posts": [{"post_name": "全科医生", "specialty": "临床医学", "headcount": 6, "service_years": 1}]})
@@ -266,15 +317,19 @@ def _kunming(tenant: Tenant) -> list[str]:
     start = today - timedelta(days=200)
     p = Journey(setting, "km_doctor_02", 2).apply().sign(start, anniversary(start, 2) - timedelta(days=1))
     out.append(f"kunming: placement #{p.id} serving, awaiting the sending unit and the talent office (全职选派认可)")
-    start = anniversary(today, -1) - timedelta(days=45)
-    p = Journey(setting, "km_doctor_03", 3).apply().sign(start, anniversary(start, 2) - timedelta(days=1))
+    start = date(due_year - 1, 12, 1)  # year 1 completes in the claim year; a three-year term keeps it serving
+    p = Journey(setting, "km_doctor_03", 3).apply().sign(start, anniversary(start, 3) - timedelta(days=1))
     _acts(p.dispatch_instance_id, "km_applicant_unit", "km_talent_office")
-    out.append(f"kunming: placement #{p.id} recognised by the city talent office, 1 full year served (subsidy due)")
-    start = anniversary(today, -2) - timedelta(days=30)
+    full = 2 if today >= anniversary(start, 2) else 1
+    out.append(f"kunming: placement #{p.id} recognised by the city talent office, {full} full year{'s' * (full > 1)} served "
+               f"(year 1 due {anniversary(start, 1)})")
+    start = date(due_year - 2, 3, 1)
     p = Journey(setting, "km_doctor_04", 4).apply().sign(start, anniversary(start, 2) - timedelta(days=1))
     _acts(p.dispatch_instance_id, "km_applicant_unit", "km_talent_office")
     _end(setting, p, "服务期满")
-    out.append(f"kunming: placement #{p.id} recognised, 2 years served, ended")
+    db.session.refresh(p)
+    out.append(f"kunming: placement #{p.id} recognised, 2 years served, ended {p.end_date} "
+               f"(year 1 due {anniversary(start, 1)}, year 2 due {anniversary(start, 2)})")
     return out
 
 

@@ -40,7 +40,8 @@ VERDICT_LABELS = {"eligible": {"zh": "符合条件", "en": "Eligible"}, "ineligi
                                 "en": "Every rule decided so far holds; the rest is decided later"}}
 STAGE_LABELS = {"application": {"zh": "申请", "en": "Application"}, "match": {"zh": "岗位匹配", "en": "Matching"},
                 "placement": {"zh": "到岗服务", "en": "Start of service"},
-                "recognition": {"zh": "选派认可", "en": "Recognition"}}
+                "recognition": {"zh": "选派认可", "en": "Recognition"},
+                "entitlement": {"zh": "补贴核定", "en": "Subsidy entitlement"}}
 
 
 def state(code: str | None) -> dict:

@@ -1,10 +1,14 @@
 """A person's timeline: every application, decision, chain step, signature, placement, assessment and
 extension, with who, when, the outcome and the article it rests on; a decision links to its "why" (the
 reasons with their cites). A constant number of queries whatever the length of the career.
+
+Other modules add their events about the same placements through `event_sources` (subsidy.blueprint adds
+what was decided, claimed and paid), so the timeline imports none of them: dependencies keep pointing one way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -43,6 +47,9 @@ from grassroots.workflow.models import ChainInstance, ChainTask
 SUBJECTS = {"placement_application": "application", "placement_agreement": "agreement",
             "placement_extension": "extension", "placement_dispatch": "placement"}
 TASK_OUTCOME = {"approved": "approve", "rejected": "reject", "returned": "return", "filed": "file"}
+# `source(placement_ids, effective)` answers more events of those placements (each with `at`, `kind`, `title`),
+# read under `effective` (the pinned pack the timeline reads; None without an application).
+event_sources: list[Callable[[list[int], Any], list[dict]]] = []
 
 
 def _sort_key(value: date | datetime | None) -> datetime:
@@ -148,6 +155,9 @@ def person_timeline(tenant: Tenant, user, person_id: int) -> dict:
                                                            "en": f"Extension of {ext.extension_years} year(s) requested"},
                              who=names.get(ext.requested_by), outcome=STATE_LABELS.get(ext.state),
                              link={"type": "extension", "id": ext.id}))
+    for source in event_sources:
+        for extra in source(placement_ids, effective):
+            events.append({**extra, "at": iso(extra.get("at")), "_sort": _sort_key(extra.get("at"))})
     events.sort(key=lambda e: (e["_sort"], e["kind"]))
     for e in events:
         e.pop("_sort")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from grassroots.api.schemas import StrictSchema
+from grassroots.api.schemas import StrictSchema, utc_datetime
 from grassroots.subsidy.compile import YEARS
 from grassroots.subsidy.models import BATCH_STATES, ENTITLEMENT_STATUSES, ROSTER_STATES
 
@@ -17,17 +17,9 @@ def text() -> fields.Dict:
     return fields.Dict(keys=fields.String(), values=fields.String())
 
 
-class UtcTime(fields.Field):
-    """A naive-UTC datetime as "2026-11-23T08:00:00Z", documented as a date-time string.
-
-    (`api.schemas.utc_datetime` documents `format: null`, which OpenAPI validators refuse.)"""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def utc_time(**kwargs) -> UtcTime:
-    return UtcTime(metadata={"type": "string", "format": "date-time"}, dump_only=True, **kwargs)
+def utc_time(**kwargs) -> fields.DateTime:
+    """A naive-UTC datetime as "2026-11-23T08:00:00Z" (documented as a date-time string)."""
+    return utc_datetime(dump_only=True, **kwargs)
 
 
 def money(description: str | None = None) -> fields.String:
