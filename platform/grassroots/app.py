@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, g
 
-from grassroots import converters, errors, i18n
+from grassroots import china_time, converters, errors, i18n
 from grassroots.config import load_config
 from grassroots.db import db
 from grassroots.db.tenant_scope import install as install_tenant_scope
@@ -86,6 +86,7 @@ def configure_security(app: Flask) -> None:
 
 def configure_i18n(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.babel_locale)
+    app.add_template_filter(china_time.local_time, "local_time")  # pages show Beijing time; the API keeps UTC
 
     @app.context_processor
     def _helpers():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime
 
 from grassroots.accounts.models import ApiToken, User
 from grassroots.db import db
@@ -56,6 +57,22 @@ def test_tokens_page_shows_the_token_once(client, make_user):
     assert "报表脚本" in later and raw not in later and raw[:9] in later
     with client.session_transaction() as sess:
         assert raw not in repr(dict(sess))
+
+
+def test_tokens_page_shows_beijing_time(client, make_user):
+    make_user()
+    login(client)
+    body = _create(client)
+    stored = db.session.get(ApiToken, body["id"])
+    stored.created_at = datetime(2026, 11, 23, 18, 4)  # stored as naive UTC: 02:04 the next morning in Beijing
+    db.session.commit()
+    row = client.get("/account/tokens").get_data(as_text=True)
+    assert "创建时间（北京时间）" in row and "UTC" not in row
+    row = row[row.index(body["prefix"]):]
+    row = row[:row.index("</tr>")]
+    assert "2026-11-24 02:04" in row and "2026-11-23" not in row
+    assert "—" in row  # never used
+    assert client.get("/api/v1/tokens").get_json()[0]["created_at"].startswith("2026-11-23T18:04")  # the API keeps UTC
 
 
 def test_tokens_page_revokes(client, make_user):

@@ -107,6 +107,43 @@ def test_an_application_through_its_page(world):
     assert "审批中" in page and "已判定条件均符合" in page
 
 
+def _field(page: str, pointer: str) -> str:
+    """One field of a rendered pack form: its label, control, hint and errors."""
+    block = page[page.index(f'<div class="field" data-field="{pointer}">'):]
+    return block[:block.index("</div>")]
+
+
+def test_the_application_form_opens_with_what_the_register_knows(world):
+    # A professional: their unit's name and level from the unit register, their name from their login.
+    page = _page(world, "lj_doctor_he", f"{T}/applications/new?program=grassroots_service")
+    unit = _field(page, "/unit_name")
+    assert 'value="丽江市人民医院"' in unit and "disabled" in unit and "按单位登记填写" in unit
+    assert 'class="required"' not in unit  # nothing for them to fill in
+    level = _field(page, "/unit_level")
+    assert '<option value="city" selected>' in level and "disabled" in level and "按单位登记填写" in level
+    assert level.count("selected") == 1 and 'class="required"' not in level
+    assert 'value="和志明"' in _field(page, "/name") and 'class="required"' in _field(page, "/name")
+    english = _page(world, "lj_doctor_he", f"{T}/applications/new?program=grassroots_service&lang=en")
+    assert "As registered for the unit" in _field(english, "/unit_level")
+
+    # An HR officer filing for someone: nothing until the unit is chosen; after a refused submission, that unit's.
+    hr = "lj_county_hr_ninglang"
+    page = _page(world, hr, f"{T}/applications/new?program=grassroots_service")
+    unit, level = _field(page, "/unit_name"), _field(page, "/unit_level")
+    assert 'value=""' in unit and "按上方所选单位的登记信息填写" in unit and "selected" not in level
+    assert 'value=""' in _field(page, "/name")
+    data = _posted(lijiang_application("沙建国", id_number("530724", "19850312", 13), "1985-03-12", "male"))
+    data.add("program", "grassroots_service")
+    data.add("unit_code", "lj-nl-peoples-hospital")
+    refused = world.client(hr).post(f"{T}/applications/new", data=data, content_type="multipart/form-data")
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "请上传「身份证」" in page and 'value="沙建国"' in _field(page, "/name")
+    assert 'value="宁蒗彝族自治县人民医院"' in _field(page, "/unit_name")
+    assert '<option value="county" selected>' in _field(page, "/unit_level")
+    assert '<option value="lj-nl-peoples-hospital" selected>' in page  # the unit stays chosen
+
+
 def test_a_posting_through_its_page(world):
     page = _page(world, "lj_county_hr_ninglang", f"{T}/postings/new?program=grassroots_service")
     assert "云南省乡镇基层专业技术人员需求信息表" in page and "拉伯乡卫生院" in page

@@ -7,6 +7,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
+from sqlalchemy import select, update
+
+from grassroots.db import db
+from grassroots.db.tenant_scope import tenant_context
+from grassroots.placement.models import Application
+from grassroots.tenancy.models import Tenant
 from tests.placement.conftest import add_member, assess
 from tests.placement.test_journeys import TERM_END, ninglang_case, run_lijiang
 
@@ -39,6 +45,29 @@ def test_the_timeline_shows_every_step_with_its_cite(world):
     assert world.get(case.applicant, f"/api/v1/t/lijiang/people/{person}/timeline")["person"]["id"] == person
     world.get("lj_teacher_li", f"/api/v1/t/lijiang/people/{person}/timeline", 403)
     world.get("km_city_hr", f"/api/v1/t/kunming/people/{person}/timeline", 404)
+
+
+def _row(page: str, kind: str) -> str:
+    row = page[page.index(f'data-kind="{kind}"'):]
+    return row[:row.index("</tr>")]
+
+
+def test_the_timeline_page_shows_beijing_time_and_the_api_utc(world):
+    case = ninglang_case(date(2021, 9, 1), date(2023, 8, 31))
+    run_lijiang(world, case)
+    lijiang = db.session.execute(select(Tenant.id).filter_by(slug="lijiang")).scalar_one()
+    with tenant_context(lijiang, db.session):  # filled in at 18:04 UTC: 02:04 the next morning in Ninglang
+        db.session.execute(update(Application).where(Application.id == case.app_id)
+                           .values(created_at=datetime(2021, 8, 20, 18, 4)))
+        db.session.commit()
+    person = world.get(case.applicant, f"/api/v1/t/lijiang/applications/{case.app_id}")["person"]["id"]
+    events = world.get("lj_county_hr_ninglang", f"/api/v1/t/lijiang/people/{person}/timeline")["events"]
+    assert next(e for e in events if e["kind"] == "application.created")["at"] == "2021-08-20T18:04:00Z"
+    page = world.client("lj_county_hr_ninglang").get(f"/t/lijiang/people/{person}/timeline").get_data(as_text=True)
+    created = _row(page, "application.created")
+    assert "2021-08-21 02:04" in created and "2021-08-20" not in created and "T18:04" not in created
+    started = _row(page, "placement.started")  # the first day of service is a day, not a moment: not shifted
+    assert "2021-09-01" in started and "08:00" not in started
 
 
 def _money(world, slug: str, username: str, path: str, body: dict, status: int = 200) -> dict:
@@ -87,7 +116,14 @@ def test_a_paid_subsidy_is_on_the_timeline_with_its_amount_cite_and_why(world):
     decided = [e for e in money if e["kind"] == "subsidy.entitlement"]
     assert {(e["component"], e["amount"], e["due"]) for e in decided} == {
         ("provincial_post_subsidy", "20000.00", "2023-09-01"), ("lijiang_remote_subsidy", "20000.00", "2023-09-01")}
-    assert any(e["kind"] == "decision" and e["title"]["zh"] == "资格判定（补贴核定）" for e in events)
+    # Each entitlement once: its 核定补贴 row (amount, component, cite, "why this amount") stands for the
+    # 补贴核定 decision, which has no bare decision row of its own.
+    assert {e["decision_id"] for e in decided} and not any(
+        e["kind"] == "decision" and e["decision_id"] in {d["decision_id"] for d in decided} for e in events)
+    assert [e["title"]["zh"] for e in events if e["kind"] == "decision"] == [
+        "资格判定（申请）", "资格判定（岗位匹配）", "资格判定（到岗服务）"]
+    provincial = next(e for e in decided if e["component"] == "provincial_post_subsidy")
+    assert provincial["cite"]["zh"] == PROVINCIAL_CITE and provincial["why_url"].endswith(f"/{provincial['entitlement_id']}")
 
     # The page: the payment with who, the amount in yuan, the roster and batch, the cite and "why this amount".
     page = world.client("lj_city_hr").get(f"/t/lijiang/people/{person}/timeline").get_data(as_text=True)
@@ -96,6 +132,13 @@ def test_a_paid_subsidy_is_on_the_timeline_with_its_amount_cite_and_why(world):
     for text in ("已拨付 20000.00 元（凭证号 YNCZ-2023-0042）", "杨建明", "20000.00 元", f"#{roster['id']}",
                  f"/t/lijiang/subsidy/batches/{batch['id']}", paid["why_url"], PROVINCIAL_CITE, "省级工作岗位补贴"):
         assert text in row, text
+    # The page: each entitlement exactly once, with its amount, cite and "why this amount"; no bare decision row.
+    assert "资格判定（补贴核定）" not in page and page.count('data-kind="decision"') == 3
+    assert page.count('data-kind="subsidy.entitlement"') == 2
+    for e in decided:
+        rows = [r for r in page.split("<tr")[1:] if 'data-kind="subsidy.entitlement"' in r and e["why_url"] in r]
+        assert len(rows) == 1, e["entitlement_id"]
+        assert "20000.00 元" in rows[0] and e["component_name"]["zh"] in rows[0] and e["cite"]["zh"] in rows[0]
     # The professional reads their own money (no roster or batch links: those pages are for subsidy offices).
     own = world.client(case.applicant).get(f"/t/lijiang/people/{person}/timeline").get_data(as_text=True)
     own_row = own[own.index('data-kind="subsidy.payment"'):]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import func, select, update
 
 from grassroots.db import db
 from grassroots.db.tenant_scope import tenant_context
@@ -135,6 +137,14 @@ def test_pages_prepare_approve_and_pay_once_on_a_double_click(seeded_app, lijian
         assert db.session.scalar(select(func.count(Payment.id))) == 1
         assert db.session.scalar(select(func.count(DisbursementBatch.id))) == 1
     assert "已拨付" in finance.get(batch_url).get_data(as_text=True)
+    with tenant_context(tenant("lijiang").id, db.session):  # paid at 17:30 UTC on New Year's Eve: 01:30 in Kunming
+        db.session.execute(update(DisbursementBatch).where(DisbursementBatch.id == batch_id)
+                           .values(paid_at=datetime(2025, 12, 31, 17, 30)))
+        db.session.commit()
+    times = finance.get(batch_url).get_data(as_text=True)
+    times = times[times.index('data-testid="batch-times"'):]
+    times = times[:times.index("</p>")]
+    assert "拨付于 2026-01-01 01:30" in times and "（北京时间）" in times
 
 
 def test_a_persons_timeline_gets_what_was_owed_claimed_and_paid(seeded_app, lijiang_offices):
@@ -172,4 +182,16 @@ def test_the_persons_timeline_page_and_api_show_the_payment(seeded_app, lijiang_
     payment = next(e for e in money if e["kind"] == "subsidy.payment")
     assert (payment["amount"], payment["reference"]) == ("20000.00", "REF-TL") and isinstance(payment["at"], str)
     page = hr.get(f"/t/lijiang/people/{person}/timeline").get_data(as_text=True)
-    assert "已拨付" in page and "凭证号 REF-TL" in page and "资格判定（补贴核定）" in page
+    assert "已拨付" in page and "凭证号 REF-TL" in page
+    # Each entitlement once, as its 核定补贴 row with amount, cite and "why this amount"; the 补贴核定 decision
+    # it rests on has no second, bare row (in the API either).
+    decided = [e for e in money if e["kind"] == "subsidy.entitlement"]
+    assert len(decided) == len({e["entitlement_id"] for e in decided}) == 2
+    assert not any(e["kind"] == "decision" and e["decision_id"] in {d["decision_id"] for d in decided}
+                   for e in timeline["events"])
+    assert "资格判定（补贴核定）" not in page
+    rows = [r for r in page.split("<tr")[1:] if 'data-kind="subsidy.entitlement"' in r]
+    assert len(rows) == 2
+    for e in decided:
+        mine = [r for r in rows if f'href="{e["why_url"]}"' in r]
+        assert len(mine) == 1 and f'{e["amount"]} 元' in mine[0] and e["cite"]["zh"] in mine[0] and e["cite"]["zh"]

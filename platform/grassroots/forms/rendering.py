@@ -61,6 +61,9 @@ class FormView:
     revision: int | None = None
     submit_label: dict | None = None
     placed: set[str] = field(default_factory=set)
+    # pointer → hint ({"zh", "en"}): fields the server fills itself (the applicant unit's name and level), shown
+    # but not editable and not posted, so nobody types what the platform already knows.
+    locked: dict[str, dict] = field(default_factory=dict)
 
     @property
     def form_id(self) -> str:
@@ -170,8 +173,9 @@ def _slots(form: dict, existing: dict | None) -> list[AttachmentSlot]:
 
 def form_view(form: dict, values: dict | None = None, errors: list[dict] | None = None, *, action_url: str = "",
               labels: dict | None = None, existing: dict | None = None, revision: int | None = None,
-              submit_label: dict | None = None) -> FormView:
-    """Everything the templates need. `existing`: {attachment id: stored Attachment} on a resubmission."""
+              submit_label: dict | None = None, locked: dict[str, dict] | None = None) -> FormView:
+    """Everything the templates need. `existing`: {attachment id: stored Attachment} on a resubmission;
+    `locked`: {pointer: hint} of fields shown read-only and not posted (the server fills them)."""
     form = form if isinstance(form, dict) else {}
     values = values if isinstance(values, dict) else {}
     labels = default_labels() if labels is None else labels
@@ -179,7 +183,7 @@ def form_view(form: dict, values: dict | None = None, errors: list[dict] | None 
     slots = _slots(form, existing)
     placed = _pointers(fields) | {s.pointer for s in slots}
     return FormView(form, _sections(form, fields), slots, values, list(errors or []), action_url, revision,
-                    submit_label, placed)
+                    submit_label, placed, dict(locked or {}))
 
 
 def macro(name: str):
@@ -192,9 +196,9 @@ def macro(name: str):
 
 
 def render(form: dict, values: dict | None = None, errors: list[dict] | None = None,
-           labels: dict | None = None) -> Markup:
+           labels: dict | None = None, locked: dict[str, dict] | None = None) -> Markup:
     """The fields alone (sections, rows, attachments, errors), to place inside a caller's own `<form>`."""
-    view = form_view(form, values, errors, labels=labels)
+    view = form_view(form, values, errors, labels=labels, locked=locked)
     return macro("form_body")(view)
 
 

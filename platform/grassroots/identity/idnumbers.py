@@ -11,7 +11,9 @@ never repeat the number itself (error bodies and logs must not carry it).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
+
+from grassroots.china_time import china_today
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -22,7 +24,6 @@ EARLIEST_BIRTH = date(1800, 1, 1)
 # GB/T 2260 province-level codes (71 Taiwan, 81 Hong Kong, 82 Macao).
 PROVINCES = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
                        50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82})
-CHINA = timezone(timedelta(hours=8), "CST")
 MASK_FILL = "********"
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -35,11 +36,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "id_region": ("身份证号码前两位不是有效的省级行政区划代码",
                   "The first two digits of the ID number are not a valid province code"),
 }
-
-
-def china_today() -> date:
-    """Today in China (UTC+8, no daylight saving), the day a birth date may not be after."""
-    return datetime.now(CHINA).date()
 
 
 def error(code: str, path: str = "/id_number") -> dict:

@@ -7,19 +7,14 @@ only the number and hash (cache keys), and a pack is tens of kilobytes.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date
 
 from sqlalchemy import func
 from sqlalchemy.orm import defer
 
+from grassroots.china_time import china_today
 from grassroots.db import db
 from grassroots.packs.models import PackVersion
-
-CHINA = timezone(timedelta(hours=8), "CST")  # no daylight saving: a fixed offset is exact
-
-
-def china_today() -> date:
-    return datetime.now(UTC).astimezone(CHINA).date()
 
 
 def _select():

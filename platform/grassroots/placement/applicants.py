@@ -61,23 +61,57 @@ def applicant_unit(user, tenant: Tenant, role: str, unit_code: str | None) -> Un
     return unit
 
 
+def unit_fields(form: dict) -> dict[str, str]:
+    """The form's keys the applicant unit's register entry fills: {key: "level" | "name"}."""
+    props = (form.get("schema") or {}).get("properties") or {}
+    out = {key: "level" for key, prop in props.items()
+           if isinstance(prop, dict) and prop.get("x-fact") == "person.unit_level"}
+    if "unit_name" in props:
+        out.setdefault("unit_name", "name")
+    return out
+
+
 def prefilled(form: dict, data: dict, unit: Unit) -> tuple[dict, list[dict]]:
     """The applicant unit's level (and name) come from the register; a different declared level is an error."""
     data = dict(data or {})
     errors = []
-    props = (form.get("schema") or {}).get("properties") or {}
-    for key, prop in props.items():
-        if not isinstance(prop, dict):
-            continue
-        if prop.get("x-fact") == "person.unit_level":
-            if data.get(key) in (None, ""):
-                data[key] = unit.level
-            elif data[key] != unit.level:
-                errors.append({"path": f"/data/{key}", "code": "unit_level_mismatch",
-                               "message": {"zh": "所在单位隶属与单位登记的层级不符", "en": "This is not the level of the unit"}})
-    if "unit_name" in props and not data.get("unit_name"):
-        data["unit_name"] = unit.name_zh
+    for key, what in unit_fields(form).items():
+        if what == "name":
+            if not data.get(key):
+                data[key] = unit.name_zh
+        elif data.get(key) in (None, ""):
+            data[key] = unit.level
+        elif data[key] != unit.level:
+            errors.append({"path": f"/data/{key}", "code": "unit_level_mismatch",
+                           "message": {"zh": "所在单位隶属与单位登记的层级不符", "en": "This is not the level of the unit"}})
     return data, errors
+
+
+def with_unit(form: dict, data: dict, unit: Unit) -> dict:
+    """`data` with the unit's name and level from the register in place of whatever it held: what the form
+    shows, and what the server stores on submitting (those fields are shown locked and not posted)."""
+    fixed = unit_fields(form)
+    shown, _ = prefilled(form, {k: v for k, v in (data or {}).items() if k not in fixed}, unit)
+    return shown
+
+
+def shown_values(user, tenant: Tenant, role: str, form: dict, data: dict, unit_code: str | None = None,
+                 *, opening: bool = False) -> dict:
+    """What the application form shows: `data` with the applicant unit's name and level as `prefilled` fills
+    them on submitting (the professional's own unit, or the one the officer chose), and, when a professional
+    opens a new form, their name. Without a unit yet (an officer who has not chosen one) they stay empty."""
+    try:
+        unit = applicant_unit(user, tenant, role, unit_code)
+    except UserError:
+        return data
+    shown = with_unit(form, data, unit)
+    props = (form.get("schema") or {}).get("properties") or {}
+    if opening and role == "self" and "name" in props and not shown.get("name"):
+        person = db.session.execute(select(Person.name).where(Person.user_id == user.id)).scalar_one_or_none()
+        name = person or user.display_name
+        if name:
+            shown["name"] = name
+    return shown
 
 
 def id_pointer(form: dict, data: dict) -> str | None:

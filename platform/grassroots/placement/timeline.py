@@ -48,7 +48,9 @@ SUBJECTS = {"placement_application": "application", "placement_agreement": "agre
             "placement_extension": "extension", "placement_dispatch": "placement"}
 TASK_OUTCOME = {"approved": "approve", "rejected": "reject", "returned": "return", "filed": "file"}
 # `source(placement_ids, effective)` answers more events of those placements (each with `at`, `kind`, `title`),
-# read under `effective` (the pinned pack the timeline reads; None without an application).
+# read under `effective` (the pinned pack the timeline reads; None without an application). An event with a
+# `decision_id` stands for that decision record (subsidy's 核定补贴 rows: the amounts the 补贴核定 decision
+# made, with its cite and "why this amount"), so the timeline leaves out its own row for that decision.
 event_sources: list[Callable[[list[int], Any], list[dict]]] = []
 
 
@@ -96,6 +98,8 @@ def person_timeline(tenant: Tenant, user, person_id: int) -> dict:
         select(User).where(User.id.in_({i for i in user_ids if i} or {-1}))).scalars()}
     effective = packs.pinned(tenant, apps[0]) if apps else None
     sources = packs.sources(effective) if effective else {}
+    extras = [extra for source in event_sources for extra in source(placement_ids, effective)]
+    shown = {extra["decision_id"] for extra in extras if extra.get("decision_id")}  # decisions a source stands for
     events: list[dict] = []
     for app in apps:
         events.append(_event(app.created_at, "application.created", {"zh": "填写申请登记表", "en": "Application filled in"},
@@ -104,6 +108,8 @@ def person_timeline(tenant: Tenant, user, person_id: int) -> dict:
             events.append(_event(app.submitted_at, "application.submitted", {"zh": "提交申请", "en": "Application submitted"},
                                  who=names.get(app.submitted_by), link={"type": "application", "id": app.id}))
     for record in decisions:
+        if record.id in shown:
+            continue
         stage = STAGE_LABELS.get(record.stage, {"zh": record.stage, "en": record.stage})
         verdict = VERDICT_LABELS[record.verdict]
         events.append(_event(record.created_at, "decision", {"zh": f"资格判定（{stage['zh']}）", "en": f"Decision ({stage['en']})"},
@@ -155,9 +161,8 @@ def person_timeline(tenant: Tenant, user, person_id: int) -> dict:
                                                            "en": f"Extension of {ext.extension_years} year(s) requested"},
                              who=names.get(ext.requested_by), outcome=STATE_LABELS.get(ext.state),
                              link={"type": "extension", "id": ext.id}))
-    for source in event_sources:
-        for extra in source(placement_ids, effective):
-            events.append({**extra, "at": iso(extra.get("at")), "_sort": _sort_key(extra.get("at"))})
+    for extra in extras:
+        events.append({**extra, "at": iso(extra.get("at")), "_sort": _sort_key(extra.get("at"))})
     events.sort(key=lambda e: (e["_sort"], e["kind"]))
     for e in events:
         e.pop("_sort")

@@ -7,9 +7,16 @@ rule (a day the target month lacks maps to the 1st of the month after).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 ONE_DAY = timedelta(days=1)
+CHINA = timezone(timedelta(hours=8), "CST")  # China Standard Time: no daylight saving, so a fixed offset is exact
+
+
+def china_today() -> date:
+    """Today in China: the default as-of date of an evaluation (the server's own clock is UTC, which is still
+    yesterday between 00:00 and 08:00 Beijing time)."""
+    return datetime.now(UTC).astimezone(CHINA).date()
 
 # Dates a pack or an input may carry: wide enough for any career, narrow enough that N years later exists.
 EARLIEST = date(1900, 1, 1)

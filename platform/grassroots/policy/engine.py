@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from .compiler import CompiledPack, compile_pack
 from .criteria import blamed
+from .dates import china_today
 from .errors import EvaluationInputError, PackError, error, pointer
 from .money import fen_to_str
 from .program import CompiledProgram, Payment
@@ -91,7 +92,7 @@ def evaluate_batch(compiled: CompiledPack, program_id: str, inputs: Iterable[Any
     program = _program(compiled, program_id)
     eligibility, payments, total_of = program.eligibility.fast, program.payments, program.total
     has_subsidies = bool(program.subsidies)
-    today = today or date.today()
+    today = today or china_today()
     template = program.batch_template(today)
     out: list[BatchResult] = []
     append = out.append

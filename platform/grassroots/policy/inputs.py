@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from .coercion import Coercer, Invalid, make_coercer
-from .dates import parse_date
+from .dates import china_today, parse_date
 from .derived import DERIVED
 from .errors import EvaluationInputError, PackError, error, pointer
 from .facts import Fact, Vocabulary
@@ -67,12 +67,12 @@ class InputReader:
     def _as_of(self, data: dict, today: date | None, errors: list[PackError]) -> date:
         raw = data.get("as_of")
         if raw is None:
-            return today or date.today()
+            return today or china_today()
         value = parse_date(raw)
         if value is None:
             errors.append(error("/as_of", "bad_date", "评估日期应为 1900–2199 年间的日期 YYYY-MM-DD",
                                 "as_of must be a date YYYY-MM-DD between 1900 and 2199"))
-            return today or date.today()
+            return today or china_today()
         return value
 
     def _section(self, data: dict, section: str, values: dict, errors: list[PackError]) -> None:

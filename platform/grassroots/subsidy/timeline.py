@@ -10,7 +10,8 @@ strings; `cite` is the pack's citation (`doc`, `article`, `quote`) with its text
 "why this amount" (the entitlement's decision record, with its trace). Component names and citation texts
 come from `effective` (the pinned pack the timeline reads) when given, else the tenant's pack in force.
 The placement module merges these into its timeline: subsidy.blueprint adds this to
-`placement.timeline.event_sources`, so placement never imports subsidy.
+`placement.timeline.event_sources`, so placement never imports subsidy. Every event names its `decision_id`,
+so the timeline shows the 补贴核定 decision once: as these rows, not also as a bare decision row.
 """
 
 from __future__ import annotations

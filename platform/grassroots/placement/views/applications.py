@@ -11,7 +11,7 @@ from grassroots.forms.parsing import parse_form
 from grassroots.forms.rendering import form_view, macro, render, upload_limit
 from grassroots.forms.uploads import files_from_request
 from grassroots.i18n import t, tr
-from grassroots.placement import agreements, applications, matching, placements, postings
+from grassroots.placement import agreements, applicants, applications, matching, placements, postings
 from grassroots.placement import program as packs
 from grassroots.placement.decisions import decisions_for
 from grassroots.placement.errors import forbidden
@@ -40,6 +40,13 @@ def _application_form(program: dict | None) -> dict | None:
     return packs.form_of(packs.current(g.tenant), program, "application") if program else None
 
 
+def _locked(form: dict, officer: bool) -> dict[str, dict]:
+    """The unit's name and level: shown from the register, filled by the server, never typed."""
+    hint = ({"zh": "按上方所选单位的登记信息填写", "en": "As registered for the unit chosen above"} if officer
+            else {"zh": "按单位登记填写", "en": "As registered for the unit"})
+    return {"/" + key: hint for key in applicants.unit_fields(form)}
+
+
 @requires(VIEW)
 def application_new():
     programs = programs_in_force()
@@ -49,6 +56,9 @@ def application_new():
     if not (can("application.create") or can("placement.manage")):
         raise forbidden("cannot_apply", "您没有提交申请的权限", "You may not file applications")
     values, errors, status = {}, [], 200
+    role = "officer" if officer else "self"
+    if request.method == "GET" and form is not None:
+        values = applicants.shown_values(user(), g.tenant, role, form, {}, opening=True)
     if request.method == "POST" and form is not None:
         request.max_content_length = upload_limit(form)
         values = parse_form(form, request.form)
@@ -62,10 +72,11 @@ def application_new():
             db.session.rollback()
             errors, status = field_errors(problems(exc), "/data"), exc.status
             values = {k: v for k, v in values.items() if k != "id_number"}  # never echoed back
+            values = applicants.shown_values(user(), g.tenant, role, form, values, request.form.get("unit_code") or None)
         else:
             flash(t("申请已提交。", "Application submitted."), "success")
             return redirect(url_for("placement.application", application_id=app.id), 303)
-    fields = render(form, values, errors) if form else None
+    fields = render(form, values, errors, locked=_locked(form, officer)) if form else None
     units = units_in_reach(frozenset({"placement.manage"})) if officer else []
     return page("application_new.html", programs=programs, program=program, form=form, fields=fields,
                  errors=errors, officer=officer, units=units, chosen_unit=request.form.get("unit_code", "")), status
@@ -124,7 +135,8 @@ def application_edit(application_id: int):
             flash(t("申请已提交。", "Application submitted."), "success")
             return redirect(url_for("placement.application", application_id=app.id), 303)
     existing = {a.attachment_id: a for a in submission.attachments}
-    fields = macro("form_body")(form_view(form, values, errors, existing=existing))
+    values = applicants.with_unit(form, values, app.unit)  # what the server stores on submitting
+    fields = macro("form_body")(form_view(form, values, errors, existing=existing, locked=_locked(form, False)))
     return page("application_edit.html", app=application_dict(app), form=form, fields=fields, errors=errors), status
 
 
