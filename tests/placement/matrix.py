@@ -23,18 +23,20 @@ BUSINESS: dict[tuple[str, str], set[int | str]] = {
     **{("placement_api." + view, "*"): {403} for view in (
         "PostingById", "ApplicationById", "ApplicationFile", "ApplicationSubmit", "ApplicationResubmit",
         "AgreementById", "AgreementSign", "PlacementById", "PlacementFacts", "ExtensionById", "DecisionById",
-        # A returned chain is resubmitted by whoever started it only (the requester, the agreement's signer).
-        "ExtensionResubmit", "DispatchResubmit")},
+        # A returned chain is resubmitted by whoever started it only (the requester, the agreement's signer, the
+        # posting's publisher for its demand report).
+        "ExtensionResubmit", "DispatchResubmit", "PostingResubmit")},
     **{("placement." + view, "*"): {403} for view in (
         "posting", "application", "application_edit", "agreement", "agreement_terms", "agreement_sign", "placement",
         "placement_assess", "placement_extend", "extension", "extension_resubmit", "placement_dispatch_resubmit",
-        "decision")},
+        "posting_resubmit", "decision")},
 }
 
 # Valid bodies for the foreign-object check, so that a hole in the wall would act on the other tenant's object.
 FOREIGN_BODIES: dict[str, dict] = {
     "placement_api.ExtensionResubmit": {"reason": "isolation matrix"},
     "placement_api.DispatchResubmit": {"note": "isolation matrix"},
+    "placement_api.PostingResubmit": {"note": "isolation matrix"},
 }
 
 
@@ -85,8 +87,9 @@ def samples(object_sample: Callable[[str], object]) -> dict:
 
 
 _ENDPOINTS = {
-    "posting_id": ("posting", ("placement_api.PostingById", "placement_api.PostingPublish", "placement.posting",
-                               "placement.posting_publish")),
+    "posting_id": ("posting", ("placement_api.PostingById", "placement_api.PostingPublish",
+                               "placement_api.PostingResubmit", "placement.posting", "placement.posting_publish",
+                               "placement.posting_resubmit")),
     "application_id": ("application", ("placement_api.ApplicationById", "placement_api.ApplicationFile",
                                        "placement_api.ApplicationSubmit", "placement_api.ApplicationResubmit",
                                        "placement.application", "placement.application_edit",

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from grassroots.db import db
 from grassroots.db.tenant_scope import tenant_context
-from grassroots.placement.models import Agreement, Application, Assessment, Extension, Placement
+from grassroots.placement.models import Agreement, Application, Assessment, Extension, Placement, Posting
 from grassroots.tenancy.models import Tenant
-from grassroots.workflow.models import ChainTask
+from grassroots.workflow.models import ChainInstance, ChainTask
 
 
 def _states(slug: str) -> dict:
@@ -24,6 +24,9 @@ def _states(slug: str) -> dict:
             "extensions": Counter(db.session.execute(select(Extension.state)).scalars()),
             "grades": Counter(db.session.execute(select(Assessment.grade)).scalars()),
             "pending": Counter(db.session.execute(select(ChainTask.step_id).filter_by(state="pending")).scalars()),
+            # (posting state, its demand report's state) per posting (第三条)
+            "postings": Counter(db.session.execute(select(Posting.state, ChainInstance.state).outerjoin(
+                ChainInstance, ChainInstance.id == Posting.chain_instance_id)).all()),
         }
 
 
@@ -33,9 +36,13 @@ def test_demo_cases_cover_every_state(seeded_app):
     assert result.exit_code == 0, result.output + repr(result.exception)
     lijiang = _states("lijiang")
     assert lijiang["applications"] == Counter(submitted=3, returned=1, rejected=1, draft=1, approved=1, matched=1, placed=6)
-    # ... and the remote-township roster the subsidy demo leaves with city HR (tests/subsidy/test_demo.py)
+    # ... Labo's demand report compiled by the city, awaiting the province's filing (第三条); and the
+    # remote-township roster the subsidy demo leaves with city HR (tests/subsidy/test_demo.py)
     assert lijiang["pending"] == Counter(unit_approval=1, supervisor_approval=1, hr_filing=1, service_agreement=1,
-                                         city_hr_compile=1)
+                                         province_compile=1, city_hr_compile=1)
+    # Labo's report in progress, Jinjiang's filed by the province, Cuiyu's posting still a draft (no report)
+    assert lijiang["postings"] == Counter({("published", "in_progress"): 1, ("published", "approved"): 1,
+                                           ("draft", None): 1})
     assert lijiang["placements"] == Counter(serving=2, ended=4)
     assert lijiang["extensions"] == Counter(approved=1)
     assert lijiang["grades"]["unqualified"] == 2
@@ -43,6 +50,7 @@ def test_demo_cases_cover_every_state(seeded_app):
     assert kunming["applications"] == Counter(approved=1, placed=3)
     assert kunming["dispatch"] == Counter(pending=1, recognised=2)
     assert kunming["placements"] == Counter(serving=2, ended=1)
+    assert kunming["postings"] == Counter({("published", None): 1})  # no demand chain in Kunming's pack
     again = runner.invoke(args=["demo", "cases"])
     assert again.exit_code == 0 and "already has cases" in again.output
     assert _states("lijiang") == lijiang

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from grassroots.placement import agreements, applications, extensions, placements
+from grassroots.placement import agreements, applications, demand, extensions, placements
+from grassroots.placement.postings import SUBJECT as POSTING
 from grassroots.workflow.hooks import register_completion_hook, register_subject_url
 
 SUBJECTS = (
+    (POSTING, demand.on_chain_complete, demand.subject_url,
+     {"zh": "岗位需求信息上报", "en": "Demand report of a posting"}),
     (applications.SUBJECT, applications.on_chain_complete, applications.subject_url,
      {"zh": "到基层服务申请", "en": "Application for grassroots service"}),
     (agreements.SUBJECT, agreements.on_chain_complete, agreements.subject_url,

@@ -3,6 +3,11 @@ and publishes them; the city sees all its counties' postings, the province all i
 
 Who: `posting.manage` within a scope covering the demanding unit (a county HR bureau its county's
 units). Published postings are seen by every member with `program.view`; drafts by their managers only.
+
+Publishing a posting of a program whose pack names a demand chain (`chains.demand`) also reports it up
+that chain (workflow.start_chain, the publisher its submitter, in the same transaction): Lijiang's
+`lijiang_demand_reporting` (county → city → province). The report's return, resubmission, end and how
+the posting shows it are in demand.py; a program without one publishes exactly as before.
 """
 
 from __future__ import annotations
@@ -18,16 +23,20 @@ from grassroots.db import db, utcnow
 from grassroots.db.tenant_scope import tenant_context
 from grassroots.forms.services import submit as submit_form
 from grassroots.forms.validation import validate as validate_form
-from grassroots.packs.versions import china_today
+from grassroots.packs.effective import Effective, effective_of
+from grassroots.packs.versions import china_today, version_by_id
 from grassroots.placement import program as packs
 from grassroots.placement.access import reach_of
 from grassroots.placement.errors import conflict, forbidden, invalid, invalid_many, not_found, prefixed
 from grassroots.placement.models import Posting
 from grassroots.placement.orgs import Areas, unit_by_code
 from grassroots.tenancy.models import Tenant
+from grassroots.workflow.engine import start_chain
+from grassroots.workflow.models import ChainInstance
 
 MANAGE = frozenset({"posting.manage"})
-SUBJECT = "placement_posting"
+SUBJECT = "placement_posting"  # the posting's 需求信息表 and its demand report chain
+DEMAND_CHAIN = "demand"  # programs[].chains key of the demand report
 # Without a demand form in the pack, a posting lists its posts in this minimal shape.
 POST_KEYS = ("post_name", "specialty", "headcount", "service_years", "duties")
 
@@ -67,6 +76,24 @@ def _prefill(form: dict, data: dict, unit, areas: Areas) -> dict:
     return out
 
 
+def checked_demand(form: dict | None, data: Any, unit, areas: Areas) -> tuple[dict, list[dict]]:
+    """(the form data with the unit's registered details, its posts); 422 with every error at `/data/...`."""
+    data = dict(data) if isinstance(data, dict) else {}
+    if form is not None:
+        data = _prefill(form, data, unit, areas)
+        errors = prefixed(validate_form(form, data), "/data")
+        posts = [p for p in data.get("posts") or [] if isinstance(p, dict)]
+    else:
+        posts, errors = _posts_without_form(data)
+    if errors:
+        raise invalid_many(errors, "需求信息表填写有误", "The demand form has errors")
+    return data, posts
+
+
+def headcount_of(posts: list[dict]) -> int:
+    return sum(int(p.get("headcount") or 0) for p in posts)
+
+
 def create_posting(tenant: Tenant, user, program_id: str, unit_code: str, data: dict, year: int | None = None) -> Posting:
     """A draft posting of `unit_code`'s needs under the pack in force (flush only; the caller commits)."""
     effective = packs.current(tenant)
@@ -78,21 +105,13 @@ def create_posting(tenant: Tenant, user, program_id: str, unit_code: str, data: 
         raise forbidden("not_in_scope", "该单位不在您的管辖范围内", "This unit is outside your scope")
     areas = Areas.load()
     form = packs.form_of(effective, program, "demand")
-    data = dict(data or {})
-    if form is not None:
-        data = _prefill(form, data, unit, areas)
-        errors = prefixed(validate_form(form, data), "/data")
-        posts = [p for p in data.get("posts") or [] if isinstance(p, dict)]
-    else:
-        posts, errors = _posts_without_form(data)
-    if errors:
-        raise invalid_many(errors, "需求信息表填写有误", "The demand form has errors")
+    data, posts = checked_demand(form, data, unit, areas)
     filled = data.get("filled_on")
     year = year or (date.fromisoformat(filled).year if isinstance(filled, str) and len(filled) == 10 else china_today().year)
     county = areas.county_of(unit.area_id)
     posting = Posting(program_id=program["id"], pack_version_id=effective.version_id, year=year, unit_id=unit.id,
                       county_area_id=county.id if county else None, posts=posts,
-                      headcount=sum(int(p.get("headcount") or 0) for p in posts), state="draft", created_by=user.id)
+                      headcount=headcount_of(posts), state="draft", created_by=user.id)
     db.session.add(posting)
     db.session.flush()
     if form is not None:
@@ -104,7 +123,8 @@ def create_posting(tenant: Tenant, user, program_id: str, unit_code: str, data: 
 
 
 def get_posting(posting_id: int) -> Posting:
-    found = db.session.execute(select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county))
+    found = db.session.execute(select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county),
+                                                       joinedload(Posting.chain_instance))
                                .where(Posting.id == posting_id)).unique().scalar_one_or_none()
     if found is None:
         raise not_found("没有该岗位需求", "No such posting")
@@ -115,25 +135,74 @@ def may_see(user, tenant: Tenant, posting: Posting) -> bool:
     return posting.state != "draft" or reach_of(user, tenant, MANAGE).covers(posting.unit_id)
 
 
+def pack_of(tenant: Tenant, posting: Posting) -> Effective:
+    """The pack version the posting was filled under (over its parents' current versions: a posting pins
+    no parents, and the chains and forms it reads are its own tenant's)."""
+    version = version_by_id(posting.pack_version_id)
+    if version is None:  # the composite foreign key makes this impossible short of a broken database
+        raise conflict("pack_unavailable", "岗位需求所依据的政策包版本不存在", "The posting's pack version does not exist")
+    return effective_of(tenant, version)
+
+
+def demand_chain_of(effective: Effective, program_id: str) -> str | None:
+    """The program's demand report chain (`chains.demand`), or None (Kunming: publishing is all there is)."""
+    return packs.chain_of(packs.program_of(effective, program_id), DEMAND_CHAIN)
+
+
+def chain_context(posting: Posting) -> tuple[dict, dict]:
+    """(facts, context) the demand chain routes on: the demanding unit is the service unit (its county is
+    `service_county`, derived by the workflow from the unit tree)."""
+    unit = posting.unit
+    return ({"placement": {"unit_level": unit.level, "unit_type": unit.type}}, {"service_unit": unit.code})
+
+
 def publish(tenant: Tenant, user, posting: Posting) -> Posting:
-    """draft → published, by a manager covering its unit (one conditional UPDATE; 409 if not a draft)."""
+    """draft → published, by a manager covering its unit (one conditional UPDATE; 409 if not a draft).
+
+    With a demand chain in the posting's pack, the same transaction starts it (the publisher submits the
+    report) and stores it on the posting; a chain that cannot be routed (422) publishes nothing. Flushes
+    only: the caller commits."""
     if not reach_of(user, tenant, MANAGE).covers(posting.unit_id):
         raise forbidden("not_in_scope", "该单位不在您的管辖范围内", "This unit is outside your scope")
-    moved = db.session.execute(update(Posting).where(Posting.id == posting.id, Posting.state == "draft")
-                               .values(state="published", published_by=user.id, published_at=utcnow())
-                               .returning(Posting.id).execution_options(synchronize_session=False)).scalar_one_or_none()
-    if moved is None:
-        raise conflict("not_draft", "只有草稿可以发布", "Only a draft can be published")
-    record("placement.posting.publish", target_type="postings", target_id=posting.id,
-           before={"state": "draft"}, after={"state": "published"})
-    db.session.refresh(posting, ["state", "published_by", "published_at"])
+    try:
+        moved = db.session.execute(update(Posting).where(Posting.id == posting.id, Posting.state == "draft")
+                                   .values(state="published", published_by=user.id, published_at=utcnow())
+                                   .returning(Posting.id).execution_options(synchronize_session=False)).scalar_one_or_none()
+        if moved is None:
+            raise conflict("not_draft", "只有草稿可以发布", "Only a draft can be published")
+        effective = pack_of(tenant, posting)
+        chain = demand_chain_of(effective, posting.program_id)
+        instance_id = None
+        if chain is not None:
+            facts, context = chain_context(posting)
+            instance = start_chain(chain, posting.pack_version_id, SUBJECT, posting.id, user.id, facts, context,
+                                   pack=effective)
+            instance_id = instance.id
+            stored = db.session.execute(update(Posting).where(Posting.id == posting.id,
+                                                              Posting.chain_instance_id.is_(None))
+                                        .values(chain_instance_id=instance_id).returning(Posting.id)
+                                        .execution_options(synchronize_session=False)).scalar_one_or_none()
+            if stored is None:  # the draft → published UPDATE above makes this unreachable; never two chains
+                raise conflict("already_reported", "该岗位需求已上报", "This posting has already been reported")
+        record("placement.posting.publish", target_type="postings", target_id=posting.id,
+               before={"state": "draft"}, after={"state": "published", "chain": chain, "chain_instance_id": instance_id})
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.refresh(posting, ["state", "published_by", "published_at", "chain_instance_id"])
     return posting
+
+
+def _report_state():
+    """Lists show the demand report's state only (its chain row, without the chain's snapshot)."""
+    return joinedload(Posting.chain_instance).load_only(ChainInstance.id, ChainInstance.state, ChainInstance.round,
+                                                        ChainInstance.chain_id)
 
 
 def list_postings(user, tenant: Tenant, *, state: str | None = None, year: int | None = None,
                   program: str | None = None) -> list[Posting]:
     """The tenant's postings the user may see, newest first (one query, units and counties joined)."""
-    query = (select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county))
+    query = (select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county), _report_state())
              .order_by(Posting.year.desc(), Posting.id.desc()))
     reach = reach_of(user, tenant, MANAGE)
     if not reach.everywhere:
@@ -166,7 +235,7 @@ def rollup(tenant: Tenant, *, year: int | None = None, program: str | None = Non
     out = []
     for child in descendants(tenant):
         with tenant_context(child.id, db.session):
-            query = (select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county))
+            query = (select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county), _report_state())
                      .where(Posting.state == "published").order_by(Posting.year.desc(), Posting.id.desc()))
             if year:
                 query = query.where(Posting.year == year)

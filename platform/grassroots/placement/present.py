@@ -22,6 +22,7 @@ from grassroots.placement.models import (
 )
 from grassroots.placement.orgs import unit_name
 from grassroots.policy.describe import cite_text
+from grassroots.workflow.labels import INSTANCE_STATES
 
 STATE_LABELS: dict[str, dict[str, str]] = {
     "draft": {"zh": "草稿", "en": "Draft"}, "published": {"zh": "已发布", "en": "Published"},
@@ -66,7 +67,22 @@ def person_ref(person) -> dict | None:
     return {"id": person.id, "name": person.name, "id_number_masked": masked_id(person)}
 
 
-def posting_dict(posting: Posting, taken: int | None = None, tenant_slug: str | None = None) -> dict:
+def labelled(code: str | None, labels: dict[str, dict[str, str]]) -> dict:
+    return {"code": code, "label": labels.get(code or "") or {"zh": code or "", "en": code or ""}}
+
+
+def report_summary(posting: Posting) -> dict | None:
+    """The demand report as lists show it: its chain, state and round (the posting's joined chain row)."""
+    instance = posting.chain_instance if posting.chain_instance_id is not None else None
+    if instance is None:
+        return None
+    return {"instance_id": instance.id, "chain_id": instance.chain_id, "state": labelled(instance.state, INSTANCE_STATES),
+            "round": instance.round}
+
+
+def posting_dict(posting: Posting, taken: int | None = None, tenant_slug: str | None = None,
+                 report: dict | None = None) -> dict:
+    """`report`: the demand report's progress (demand.report_detail) for one posting; lists get its summary."""
     out = {"id": posting.id, "program": posting.program_id, "year": posting.year, "state": state(posting.state),
            "unit": unit_ref(posting.unit),
            "county": {"code": posting.county.code, "name": {"zh": posting.county.name_zh,
@@ -74,7 +90,8 @@ def posting_dict(posting: Posting, taken: int | None = None, tenant_slug: str | 
            if posting.county else None,
            "posts": list(posting.posts or []), "headcount": posting.headcount, "submission_id": posting.submission_id,
            "pack_version_id": posting.pack_version_id, "created_at": iso(posting.created_at),
-           "published_at": iso(posting.published_at)}
+           "published_at": iso(posting.published_at), "chain_instance_id": posting.chain_instance_id,
+           "demand_report": report if report is not None else report_summary(posting)}
     if taken is not None:
         out["open_places"] = max(posting.headcount - taken, 0)
     if tenant_slug:

@@ -34,6 +34,14 @@ class PostingCreate(StrictSchema):
     data = fields.Dict(required=True, metadata=FORM_DATA)
 
 
+class PostingResubmit(StrictSchema):
+    data = fields.Dict(allow_none=True, metadata={
+        "description": "the whole corrected demand form (需求信息表), checked against the form the posting was filled "
+                       "on; its posts and headcount replace the posting's (default: unchanged)"})
+    note = fields.String(validate=validate.Length(max=2000), load_default="",
+                         metadata={"description": "what was corrected (kept in the audit log)"})
+
+
 class ApplicationQuery(Query):
     program = fields.String(validate=CODE)
     state = fields.String(validate=validate.Length(max=16))
@@ -136,6 +144,39 @@ class Labelled(Schema):
     label = fields.Dict(keys=fields.String(), values=fields.String())
 
 
+class DemandStepOut(Schema):
+    step_id = fields.String()
+    name = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
+    group = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True,
+                        metadata={"description": "the parallel group of a sub-step, else null"})
+    kind = fields.Nested(Labelled, metadata={"description": "approve, review or file (备案)"})
+    office = fields.Dict(metadata={"description": "{code, name: {zh, en}} of the office that acts"})
+    state = fields.Nested(Labelled, metadata={"description": "a task state (pending, approved, filed, returned, "
+                                                            "rejected, cancelled) or not_reached"})
+    opened_at = fields.String(allow_none=True)
+    due_at = fields.String(allow_none=True)
+    acted_at = fields.String(allow_none=True)
+    acted_by = fields.Dict(allow_none=True, metadata={"description": "{id, name}; to HR offices and overseers only"})
+    reason = fields.String(allow_none=True, metadata={"description": "a return's or rejection's reason; to HR "
+                                                                    "offices and overseers only"})
+    cite = fields.Dict(allow_none=True, metadata={"description": "the article the step rests on, as text {zh, en}"})
+    quote = fields.String(allow_none=True, metadata={"description": "the words of the article the step makes concrete"})
+
+
+class DemandReportOut(Schema):
+    instance_id = fields.Integer()
+    chain_id = fields.String()
+    state = fields.Nested(Labelled, metadata={"description": "the chain instance's state: in_progress, approved, "
+                                                            "rejected, returned"})
+    round = fields.Integer()
+    name = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True)
+    created_at = fields.String()
+    finished_at = fields.String(allow_none=True)
+    steps = fields.List(fields.Nested(DemandStepOut), metadata={"description": "every step of the current round in "
+                                                                             "chain order (one posting only)"})
+    returned = fields.Dict(allow_none=True, metadata=RETURNED)
+
+
 class PostingOut(Schema):
     id = fields.Integer()
     program = fields.String()
@@ -151,6 +192,10 @@ class PostingOut(Schema):
     tenant = fields.String()
     created_at = fields.String()
     published_at = fields.String(allow_none=True)
+    chain_instance_id = fields.Integer(allow_none=True, metadata={"description": "the demand report's chain instance"})
+    demand_report = fields.Nested(DemandReportOut, allow_none=True, metadata={
+        "description": "the demand report up the program's `chains.demand` (Lijiang 第三条), started when the posting "
+                       "is published; null for a draft or a program without one. Lists carry its state only"})
 
 
 class PostingList(Schema):

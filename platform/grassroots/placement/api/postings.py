@@ -6,12 +6,22 @@ from flask import g
 
 from grassroots.api.views import ApiView
 from grassroots.db import db
-from grassroots.placement import matching, postings
+from grassroots.placement import demand, matching, postings
+from grassroots.placement import program as packs
 from grassroots.placement import schemas as s
 from grassroots.placement.api.base import VIEW, blp, user
 from grassroots.placement.errors import forbidden
 from grassroots.placement.present import posting_dict
-from grassroots.tenancy.access import requires
+from grassroots.tenancy.access import can, requires
+
+
+def posting_out(posting, with_places: bool = True) -> dict:
+    """One posting with its open places and its demand report's progress (who and why to HR and overseers)."""
+    report = None
+    if posting.chain_instance_id is not None:
+        offices = packs.office_names(postings.pack_of(g.tenant, posting))
+        report = demand.report_detail(posting, offices, staff=any(can(p) for p in demand.HANDLERS))
+    return posting_dict(posting, matching.taken(posting.id) if with_places else None, report=report)
 
 
 @blp.route("/postings")
@@ -44,11 +54,12 @@ class PostingById(ApiView):
     @requires(VIEW)
     @blp.response(200, s.PostingOut)
     def get(self, posting_id: int):
-        """One posting with its open places."""
+        """One posting with its open places and its demand report (each step: state, when, cite; who acted and
+        why to HR offices and overseers)."""
         posting = postings.get_posting(posting_id)
         if not postings.may_see(user(), g.tenant, posting):
             raise forbidden("draft", "该岗位需求尚未发布", "This posting is not published")
-        return posting_dict(posting, matching.taken(posting.id))
+        return posting_out(posting)
 
 
 @blp.route("/postings/<id:posting_id>/publish")
@@ -56,8 +67,29 @@ class PostingPublish(ApiView):
     @requires("posting.manage")
     @blp.arguments(s.Empty)
     @blp.response(200, s.PostingOut)
+    @blp.alt_response(409, description="Not a draft (published already: a second publish never starts a second report)")
+    @blp.alt_response(422, description="The program's demand chain cannot be routed for the posting's unit (every "
+                                       "problem listed); nothing is published")
     def post(self, _body: dict, posting_id: int):
-        """draft → published (Lijiang 第三条: 公布并上报)."""
-        posting = postings.publish(g.tenant, user(), postings.get_posting(posting_id))
+        """draft → published (Lijiang 第三条: 公布并上报). With a demand chain in the pack (`chains.demand`), the same
+        act reports the posting up it (the publisher is its submitter)."""
+        postings.publish(g.tenant, user(), postings.get_posting(posting_id))
         db.session.commit()
-        return posting_dict(posting)
+        return posting_out(postings.get_posting(posting_id), with_places=False)
+
+
+@blp.route("/postings/<id:posting_id>/resubmit")
+class PostingResubmit(ApiView):
+    @requires("posting.manage")
+    @blp.arguments(s.PostingResubmit)
+    @blp.response(200, s.PostingOut)
+    @blp.alt_response(403, description="Only whoever published (and so reported) the posting resubmits its report")
+    @blp.alt_response(404, description="No such posting in this jurisdiction")
+    @blp.alt_response(409, description="No demand report, or it is not returned for revision (or moved meanwhile), "
+                                       "or the posting is no longer published")
+    @blp.alt_response(422, description="Invalid body or demand form: each error at its path (`/data/...`)")
+    def post(self, body: dict, posting_id: int):
+        """Resubmit a returned demand report (Lijiang 第三条), optionally with the corrected 需求信息表: its chain
+        starts again from the first step (the county's)."""
+        posting = demand.resubmit_report(g.tenant, user(), posting_id, body.get("data"), body.get("note"))
+        return posting_out(posting)

@@ -19,7 +19,9 @@ class Posting(TenantScoped, db.Model):
     """One demanding unit's needs for a year; `posts` lists the posts with headcount and term.
 
     `submission_id` is the filled 需求信息表 when the program's pack has that form (its data is the
-    record; `posts` is read out of it so lists need no form data).
+    record; `posts` is read out of it so lists need no form data). `chain_instance_id` is the demand
+    report's chain (the program's `chains.demand`, Lijiang 第三条), started when the posting is published;
+    None for a draft or a program without one.
     """
 
     __tablename__ = "postings"
@@ -30,6 +32,7 @@ class Posting(TenantScoped, db.Model):
         same_tenant("postings", "unit_id", "units"),
         same_tenant("postings", "county_area_id", "areas"),
         same_tenant("postings", "submission_id", "form_submissions"),
+        same_tenant("postings", "chain_instance_id", "chain_instances"),
         one_of("state", POSTING_STATES),
         Index("ix_postings_tenant_id_state_year", "tenant_id", "state", "year"),
     )
@@ -48,6 +51,7 @@ class Posting(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column()
+    chain_instance_id: Mapped[int | None] = mapped_column(index=True)  # the demand report (migration 0011)
 
     unit = relationship("Unit", viewonly=True,
         primaryjoin="and_(foreign(Posting.tenant_id) == Unit.tenant_id, "
@@ -55,3 +59,6 @@ class Posting(TenantScoped, db.Model):
     county = relationship("Area", viewonly=True,
         primaryjoin="and_(foreign(Posting.tenant_id) == Area.tenant_id, "
                     "foreign(Posting.county_area_id) == Area.id)")
+    chain_instance = relationship("ChainInstance", viewonly=True,
+        primaryjoin="and_(foreign(Posting.tenant_id) == ChainInstance.tenant_id, "
+                    "foreign(Posting.chain_instance_id) == ChainInstance.id)")

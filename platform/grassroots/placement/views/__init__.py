@@ -23,7 +23,13 @@ from grassroots.placement.views.placements import (
     placement_page,
     placements_page,
 )
-from grassroots.placement.views.postings import posting_new, posting_page, posting_publish, postings_page
+from grassroots.placement.views.postings import (
+    posting_new,
+    posting_page,
+    posting_publish,
+    posting_resubmit,
+    postings_page,
+)
 from grassroots.placement.views.records import decision_page, timeline_page
 
 RULES = [
@@ -31,6 +37,7 @@ RULES = [
     ("/t/<tenant>/postings/new", "posting_new", posting_new, ["GET", "POST"]),
     ("/t/<tenant>/postings/<id:posting_id>", "posting", posting_page, ["GET"]),
     ("/t/<tenant>/postings/<id:posting_id>/publish", "posting_publish", posting_publish, ["POST"]),
+    ("/t/<tenant>/postings/<id:posting_id>/resubmit", "posting_resubmit", posting_resubmit, ["GET", "POST"]),
     ("/t/<tenant>/applications", "applications", applications_page, ["GET"]),
     ("/t/<tenant>/applications/new", "application_new", application_new, ["GET", "POST"]),
     ("/t/<tenant>/applications/<id:application_id>", "application", application_page, ["GET"]),

@@ -1,4 +1,5 @@
-"""Pages of demand postings: the list (with child jurisdictions' roll-up), the 需求信息表, publishing."""
+"""Pages of demand postings: the list (with child jurisdictions' roll-up), the 需求信息表, publishing, the
+demand report's progress on the posting page and the returned report's correction (resubmit)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from flask import flash, g, redirect, request, url_for
 
 from grassroots.db import db
 from grassroots.errors import UserError
+from grassroots.forms.models import FormSubmission
 from grassroots.forms.parsing import parse_form
 from grassroots.forms.rendering import render
 from grassroots.i18n import t, tr
-from grassroots.placement import matching, postings
+from grassroots.placement import demand, matching, postings
 from grassroots.placement import program as packs
 from grassroots.placement.access import reach_of
 from grassroots.placement.errors import forbidden
@@ -64,23 +66,78 @@ def posting_new():
                  errors=errors, chosen_unit=request.form.get("unit_code", "")), status
 
 
+def _report(posting) -> tuple[dict | None, dict]:
+    """(the demand report's progress, the pack's office names) of one posting."""
+    if posting.chain_instance_id is None:
+        return None, {}
+    offices = packs.office_names(postings.pack_of(g.tenant, posting))
+    return demand.report_detail(posting, offices, staff=any(can(p) for p in demand.HANDLERS)), offices
+
+
 @requires(VIEW)
 def posting_page(posting_id: int):
     posting = postings.get_posting(posting_id)
     if not postings.may_see(user(), g.tenant, posting):
         raise forbidden("draft", "该岗位需求尚未发布", "This posting is not published")
     may_manage = can("posting.manage") and reach_of(user(), g.tenant, frozenset({"posting.manage"})).covers(posting.unit_id)
-    return page("posting.html", posting=posting_dict(posting, matching.taken(posting.id)), may_manage=may_manage)
+    report, offices = _report(posting)
+    returned = (report or {}).get("returned")
+    return page("posting.html", posting=posting_dict(posting, matching.taken(posting.id), report=report),
+                may_manage=may_manage, report=report, offices=offices,
+                may_resubmit=bool(returned) and posting.state == "published"
+                and posting.chain_instance.submitter_user_id == user().id)
 
 
 @requires("posting.manage")
 def posting_publish(posting_id: int):
     try:
-        postings.publish(g.tenant, user(), postings.get_posting(posting_id))
+        posting = postings.publish(g.tenant, user(), postings.get_posting(posting_id))
         db.session.commit()
-        flash(t("已发布。", "Published."), "success")
+        flash(t("已发布，并已上报需求信息。", "Published, and reported up the demand chain.") if posting.chain_instance_id
+              else t("已发布。", "Published."), "success")
     except UserError as exc:
-        if exc.status != 409:
+        if exc.status not in (409, 422):
             raise
         flash(tr(exc.message), "error")
     return redirect(url_for("placement.posting", posting_id=posting_id), 303)
+
+
+@requires("posting.manage")
+def posting_resubmit(posting_id: int):
+    """The returned report's 需求信息表, corrected by whoever published it, and resubmitted up the chain."""
+    posting = postings.get_posting(posting_id)
+    instance = posting.chain_instance
+    if instance is None or instance.submitter_user_id != user().id:
+        raise UserError(403, "not_publisher", {"zh": "只有发布（上报）该岗位需求的人可以修改并重新上报",
+                                               "en": "Only whoever published (and so reported) this posting can correct and resubmit it"})
+    if instance.state != "returned" or posting.state != "published":
+        flash(t("只有退回修改的需求上报可以重新上报。", "Only a returned demand report can be resubmitted."), "error")
+        return redirect(url_for("placement.posting", posting_id=posting.id), 303)
+    submission = db.session.get(FormSubmission, posting.submission_id) if posting.submission_id else None
+    form = submission.form_def if submission else None
+    values = dict(submission.data or {}) if submission else {"posts": list(posting.posts or [])}
+    errors, status = [], 200
+    if request.method == "POST":
+        values = parse_form(form, request.form) if form else {"posts": [{
+            "post_name": request.form.get("post_name", ""), "headcount": _int(request.form.get("headcount")),
+            "service_years": _int(request.form.get("service_years")) or 1, "duties": request.form.get("duties", "")}]}
+        try:
+            demand.resubmit_report(g.tenant, user(), posting.id, values, request.form.get("note"))
+        except UserError as exc:
+            if exc.status not in (409, 422):
+                raise
+            db.session.rollback()
+            errors, status = field_errors(problems(exc), "/data"), exc.status
+        else:
+            flash(t("需求信息已重新上报，从第一步开始重新办理。",
+                    "Demand report resubmitted; it starts again from the first step."), "success")
+            return redirect(url_for("placement.posting", posting_id=posting.id), 303)
+    report, offices = _report(posting)
+    fields = render(form, values, errors) if form else None
+    first = (values.get("posts") or [{}])[0] if not form else {}
+    return page("posting_resubmit.html", posting=posting_dict(posting, report=report), report=report, offices=offices,
+                form=form, fields=fields, errors=errors, post=first, note=request.form.get("note", "")), status
+
+
+def _int(value: str | None) -> int:
+    return int(value) if (value or "").strip().isdigit() else 0
