@@ -1,5 +1,6 @@
 """The demand report (Lijiang 第三条) runs on the pack's `chains.demand`: publishing a posting reports it up
-`lijiang_demand_reporting` (county review → city compilation → provincial filing), the posting shows each step
+`lijiang_demand_reporting` (the county's publication is the submission → city compilation → provincial filing;
+a county bureau with a single HR officer is never stuck), the posting shows each step
 with who, when and the article, the tasks wait in the offices' inboxes linked to the posting; a return is
 corrected and resubmitted by the publisher, a rejection closes the posting. Kunming's pack has no demand
 chain: its postings publish exactly as before. Through the API and the pages (and, on PostgreSQL, two
@@ -35,16 +36,22 @@ from tests.placement.test_concurrency import _race
 LJ, KM = "/api/v1/t/lijiang", "/api/v1/t/kunming"
 PUBLISHER, COLLEAGUE, CITY, PROVINCE = "lj_county_hr_ninglang", "lj_county_hr_ninglang_2", "lj_city_hr", "yn_province_hr"
 SUBJECT = "placement_posting"
-STEPS = ["county_collect", "city_compile", "province_compile"]
+STEPS = ["city_compile", "province_compile"]  # the county's publication is the submission: no county step
 
 
 @pytest.fixture()
 def offices(world):
-    """A second Ninglang county HR officer (the publisher cannot review their own report) and the province's HR
-    officer holding province_hr in Lijiang, where the provincial step is taken (as the demo's)."""
-    add_member("lijiang", COLLEAGUE, "county_hr", "area", NINGLANG)
+    """The province's HR officer holding province_hr in Lijiang, where the provincial step is taken (as the
+    demo's). Ninglang's county bureau keeps its single HR officer, the publisher."""
     add_member("lijiang", PROVINCE, "province_hr")
     return world
+
+
+@pytest.fixture()
+def colleague(offices):
+    """A second officer of the publisher's county bureau: no step of the report is theirs."""
+    add_member("lijiang", COLLEAGUE, "county_hr", "area", NINGLANG)
+    return offices
 
 
 def _tenant(slug: str) -> Tenant:
@@ -87,10 +94,10 @@ def test_publishing_starts_the_packs_demand_chain_with_its_cites(offices):
     assert report["instance_id"] == posting["chain_instance_id"]
     assert [s["step_id"] for s in report["steps"]] == STEPS
     steps = _steps(report)
-    assert [steps[s]["state"]["code"] for s in STEPS] == ["pending", "not_reached", "not_reached"]
-    assert [steps[s]["kind"]["code"] for s in STEPS] == ["review", "review", "file"]
-    assert [steps[s]["office"]["code"] for s in STEPS] == ["county_hr", "city_hr", "province_hr"]
-    assert steps["county_collect"]["office"]["name"]["zh"] == "县（区）人力资源和社会保障局"
+    assert [steps[s]["state"]["code"] for s in STEPS] == ["pending", "not_reached"]
+    assert [steps[s]["kind"]["code"] for s in STEPS] == ["review", "file"]
+    assert [steps[s]["office"]["code"] for s in STEPS] == ["city_hr", "province_hr"]
+    assert steps["city_compile"]["office"]["name"]["zh"] == "市人力资源和社会保障局"
     for step in report["steps"]:  # every step carries the pack's cite: 第三条 and the words it makes concrete
         assert "第三条" in step["cite"]["zh"] and step["quote"], step
     assert "在省人民政府政务信息网上公布" in steps["province_compile"]["quote"]
@@ -98,15 +105,20 @@ def test_publishing_starts_the_packs_demand_chain_with_its_cites(offices):
         instance = db.session.get(ChainInstance, report["instance_id"])
         publisher = db.session.execute(select(User).filter_by(username=PUBLISHER)).scalar_one()
         assert (instance.subject_type, instance.subject_id, instance.submitter_user_id) == (SUBJECT, posting["id"], publisher.id)
+        # The county's act (collect, publish, report at once) is the submission: the chain's cite quotes it and
+        # its interpretation says so; the first task is the city's, a tenant-wide city_hr task.
+        chain = instance.definition["chain"]
+        assert "并同时上报市人力资源和社会保障局" in chain["cite"]["quote"] and chain["cite"]["article"] == "第三条"
+        assert "并同时上报" in chain["interpretation"]["words"] and "提交" in chain["interpretation"]["choice"]["zh"]
         (task,) = db.session.execute(select(ChainTask).where(ChainTask.instance_id == instance.id)).scalars()
-        assert (task.step_id, task.office, task.scope_kind, task.scope_code) == ("county_collect", "county_hr", "area", NINGLANG)
+        assert (task.step_id, task.office, task.scope_kind, task.scope_code) == ("city_compile", "city_hr", "tenant", "")
     (start,) = [e for e in _audit("workflow.start") if e.target_id == str(report["instance_id"])]
     (published,) = _audit("placement.posting.publish")
     assert published.after["chain_instance_id"] == report["instance_id"] and published.after["chain"] == "lijiang_demand_reporting"
     # Applicants see the posting at once (the county's publication, 第三条), and the report's steps, not who acted.
     seen = world.get("lj_doctor_he", f"{LJ}/postings/{posting['id']}")
     assert seen["state"]["code"] == "published" and seen["open_places"] == 2
-    assert [s["state"]["code"] for s in seen["demand_report"]["steps"]] == ["pending", "not_reached", "not_reached"]
+    assert [s["state"]["code"] for s in seen["demand_report"]["steps"]] == ["pending", "not_reached"]
     assert "acted_by" not in seen["demand_report"]["steps"][0] and "reason" not in seen["demand_report"]["steps"][0]
     assert "acted_by" in world.get(CITY, f"{LJ}/postings/{posting['id']}")["demand_report"]["steps"][0]
     listed = next(p for p in world.get(CITY, f"{LJ}/postings")["postings"] if p["id"] == posting["id"])
@@ -117,19 +129,16 @@ def test_publishing_starts_the_packs_demand_chain_with_its_cites(offices):
     assert rolled["demand_report"]["state"]["code"] == "in_progress"
 
 
-def test_the_county_reviews_the_city_compiles_the_province_files(offices):
+def test_the_county_publishes_the_city_compiles_the_province_files(offices):
+    """Ninglang's bureau has one HR officer, the publisher: its publication goes straight to the city."""
     world = offices
     posting = _publish_labo(world)
     pid = posting["id"]
     assert _tasks(world, PUBLISHER, pid) == []  # their own submission is not in their inbox
-    (county,) = _tasks(world, COLLEAGUE, pid)
-    assert county["step_id"] == "county_collect" and county["subject_url"] == f"/t/lijiang/postings/{pid}"
-    assert "第三条" in county["cite"]["zh"] and county["subject_name"]["zh"] == "岗位需求信息上报"
-    assert _tasks(world, CITY, pid) == [] and _tasks(world, PROVINCE, pid) == []  # not reached yet
-    _act(world, COLLEAGUE, pid)
     (city,) = _tasks(world, CITY, pid)
     assert city["step_id"] == "city_compile" and city["subject_url"] == f"/t/lijiang/postings/{pid}"
-    assert _tasks(world, COLLEAGUE, pid) == []
+    assert "第三条" in city["cite"]["zh"] and city["subject_name"]["zh"] == "岗位需求信息上报"
+    assert _tasks(world, PROVINCE, pid) == []  # not reached yet
     _act(world, CITY, pid)
     (province,) = _tasks(world, PROVINCE, pid)
     assert province["step_id"] == "province_compile" and province["outcomes"] == ["file"]
@@ -138,14 +147,14 @@ def test_the_county_reviews_the_city_compiles_the_province_files(offices):
     report = world.get(CITY, f"{LJ}/postings/{pid}")["demand_report"]
     assert report["state"]["code"] == "approved" and report["finished_at"]
     steps = _steps(report)
-    assert [steps[s]["state"]["code"] for s in STEPS] == ["approved", "approved", "filed"]
-    assert [steps[s]["acted_by"]["name"] for s in STEPS] == [COLLEAGUE, "和丽华", "段丽萍"]
+    assert [steps[s]["state"]["code"] for s in STEPS] == ["approved", "filed"]
+    assert [steps[s]["acted_by"]["name"] for s in STEPS] == ["和丽华", "段丽萍"]
     assert all(steps[s]["acted_at"] and steps[s]["cite"] for s in STEPS)
     assert world.get("lj_doctor_he", f"{LJ}/postings/{pid}")["state"]["code"] == "published"  # still open to applicants
     # The posting page shows each step: who, when, the article.
     html = world.client(CITY).get(f"/t/lijiang/postings/{pid}").get_data(as_text=True)
     assert 'data-report-state="approved"' in html
-    for step, state in zip(STEPS, ("approved", "approved", "filed"), strict=True):
+    for step, state in zip(STEPS, ("approved", "filed"), strict=True):
         assert re.search(rf'data-step="{step}" data-step-state="{state}"', html), step
     assert "段丽萍" in html and "和丽华" in html and "第三条" in html and "在市政务信息网上公布" in html
     professional = world.client("lj_doctor_he").get(f"/t/lijiang/postings/{pid}").get_data(as_text=True)
@@ -155,10 +164,11 @@ def test_the_county_reviews_the_city_compiles_the_province_files(offices):
     assert re.search(rf'data-posting="{pid}".*?data-report-state="approved"', listing, re.S)
 
 
-def test_a_county_officer_cannot_act_on_the_city_step(offices):
-    world = offices
+def test_a_county_officer_cannot_act_on_the_city_step(colleague):
+    world = colleague
     pid = _publish_labo(world)["id"]
-    _act(world, COLLEAGUE, pid)
+    # the publisher's colleague has no step: the county's publication is the submission
+    assert _tasks(world, COLLEAGUE, pid) == [] and _tasks(world, PUBLISHER, pid) == []
     with tenant_context(_tenant("lijiang").id, db.session):
         city_task = db.session.execute(select(ChainTask.id).where(ChainTask.step_id == "city_compile",
                                                                   ChainTask.state == "pending")).scalar_one()
@@ -173,21 +183,16 @@ def test_a_county_officer_cannot_act_on_the_city_step(offices):
     assert world.get(CITY, f"{LJ}/postings/{pid}")["demand_report"]["state"]["code"] == "in_progress"
 
 
-def test_the_publisher_cannot_review_their_own_report(offices):
+def test_city_hr_cannot_compile_a_report_it_published(offices):
+    """City HR publishing a posting (its posting.manage covers the whole city) submits that report, so it may
+    not compile it (approver ≠ submitter): another city HR officer does."""
     world = offices
-    _publish_labo(world)
-    with tenant_context(_tenant("lijiang").id, db.session):
-        task = db.session.execute(select(ChainTask.id).where(ChainTask.step_id == "county_collect")).scalar_one()
-    # the publisher holds county_hr over Ninglang, but submitted the report (approver ≠ submitter)
-    error = world.post(PUBLISHER, f"{LJ}/tasks/{task}/act", {"outcome": "approve"}, 403)["error"]
-    assert error["code"] == "own_submission"
-    # City HR publishing a posting may not compile its own report either: another city HR officer does.
     add_member("lijiang", "lj_city_hr_2", "city_hr")
     posting = world.post(CITY, f"{LJ}/postings", {"program": LIJIANG_PROGRAM, "unit_code": "lj-yl-shigu-hc",
                                                  "data": demand_form()}, 201)
     world.post(CITY, f"{LJ}/postings/{posting['id']}/publish")
-    world.act_pending("lijiang", "lj_county_hr_yulong", subject=(SUBJECT, posting["id"]))
-    assert _tasks(world, CITY, posting["id"]) == []
+    assert _tasks(world, CITY, posting["id"]) == []  # their own submission is not in their inbox
+    assert _tasks(world, "lj_county_hr_yulong", posting["id"]) == []  # nor is there a county step for Yulong
     with tenant_context(_tenant("lijiang").id, db.session):
         own = db.session.execute(select(ChainTask.id).where(ChainTask.step_id == "city_compile",
                                                             ChainTask.state == "pending")).scalar_one()
@@ -246,14 +251,13 @@ def test_another_tenants_posting_is_not_found(offices):
         assert world.client("km_county_hr_luquan").get(path).status_code == 404, path
     # Kunming's officers never see Lijiang's report tasks, even by id
     with tenant_context(_tenant("lijiang").id, db.session):
-        task = db.session.execute(select(ChainTask.id).where(ChainTask.step_id == "county_collect")).scalar_one()
+        task = db.session.execute(select(ChainTask.id).where(ChainTask.step_id == "city_compile")).scalar_one()
     assert world.post("km_city_hr", f"{KM}/tasks/{task}/act", {"outcome": "approve"}, 404)["error"]["code"] == "not_found"
 
 
-def test_returned_by_the_city_the_publisher_corrects_and_resubmits(offices):
-    world = offices
+def test_returned_by_the_city_the_publisher_corrects_and_resubmits(colleague):
+    world = colleague
     pid = _publish_labo(world)["id"]
-    _act(world, COLLEAGUE, pid)
     _act(world, CITY, pid, "return", "需求人数与乡卫生院编制不符，请核实")
     posting = world.get(CITY, f"{LJ}/postings/{pid}")
     assert posting["state"]["code"] == "published"  # the county's publication stands; applicants still see it
@@ -273,29 +277,29 @@ def test_returned_by_the_city_the_publisher_corrects_and_resubmits(offices):
     assert any(e["path"].startswith("/data/posts/0/headcount") for e in error["errors"]), error
     assert world.get(CITY, f"{LJ}/postings/{pid}")["demand_report"]["state"]["code"] == "returned"
     old_submission = posting["submission_id"]
-    # The corrected 需求信息表: the report starts again from the county's step
+    # The corrected 需求信息表: the report starts again from its first step, the city's compilation
     again = world.post(PUBLISHER, f"{LJ}/postings/{pid}/resubmit",
                        {"data": demand_form(headcount=1), "note": "按编制核减为 1 人"})
     assert again["headcount"] == 1 and again["open_places"] == 1 and again["posts"][0]["headcount"] == 1
     assert again["submission_id"] != old_submission
     report = again["demand_report"]
     assert (report["state"]["code"], report["round"], report["returned"]) == ("in_progress", 2, None)
-    assert [s["state"]["code"] for s in report["steps"]] == ["pending", "not_reached", "not_reached"]
+    assert [s["state"]["code"] for s in report["steps"]] == ["pending", "not_reached"]
+    assert _tasks(world, CITY, pid)[0]["step_id"] == "city_compile"
     assert world.post(PUBLISHER, f"{LJ}/postings/{pid}/resubmit", {}, 409)["error"]["code"] == "not_returned"
     (entry,) = _audit("placement.posting.resubmit")
     assert entry.before["headcount"] == 2 and entry.after["headcount"] == 1 and entry.note == "按编制核减为 1 人"
     assert [e.target_id for e in _audit("workflow.resubmit")] == [str(report["instance_id"])]
     # round 2 runs through
-    _act(world, COLLEAGUE, pid)
     _act(world, CITY, pid)
     _act(world, PROVINCE, pid)
     assert world.get(CITY, f"{LJ}/postings/{pid}")["demand_report"]["state"]["code"] == "approved"
 
 
-def test_resubmitting_through_the_page(offices):
-    world = offices
+def test_resubmitting_through_the_page(colleague):
+    world = colleague
     pid = _publish_labo(world)["id"]
-    _act(world, COLLEAGUE, pid, "return", "请补充专业要求")
+    _act(world, CITY, pid, "return", "请补充专业要求")
     page = world.client(PUBLISHER).get(f"/t/lijiang/postings/{pid}").get_data(as_text=True)
     assert 'data-testid="resubmit-report"' in page and "请补充专业要求" in page
     assert 'data-testid="resubmit-report"' not in world.client(COLLEAGUE).get(f"/t/lijiang/postings/{pid}").get_data(as_text=True)
@@ -318,7 +322,6 @@ def test_resubmitting_through_the_page(offices):
 def test_rejected_by_the_city_closes_the_posting(offices):
     world = offices
     pid = _publish_labo(world)["id"]
-    _act(world, COLLEAGUE, pid)
     done = _act(world, CITY, pid, "reject", "该单位不属乡镇企事业单位")
     assert done["instance"]["state"] == "rejected"
     posting = world.get(CITY, f"{LJ}/postings/{pid}")
@@ -333,7 +336,7 @@ def test_rejected_by_the_city_closes_the_posting(offices):
 def test_two_resubmits_at_once_move_the_report_once(offices, seeded_app):
     world = offices
     pid = _publish_labo(world)["id"]
-    _act(world, COLLEAGUE, pid, "return", "请核实")
+    _act(world, CITY, pid, "return", "请核实")
     tenant = _tenant("lijiang")
     publisher = db.session.execute(select(User).filter_by(username=PUBLISHER)).scalar_one()
     who = SimpleNamespace(id=publisher.id, username=publisher.username)

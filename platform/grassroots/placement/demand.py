@@ -5,12 +5,13 @@
 公布，并报送省人力资源和社会保障厅，由省人力资源和社会保障厅汇总全省需求信息后，在省人民政府政务信息网上公布。
 
 What each part means for the posting (docs/placement.md § Demand report):
-- Publishing (postings.publish) is the county's publication in its area: applicants see the posting and
-  may be matched to it at once. The same act reports it up the pack's `chains.demand` (workflow), the
-  publisher its submitter. Lijiang: the county bureau's review (`county_collect`, county_hr of the
-  service county: another officer than the publisher, the workflow never lets a submitter act on their
-  own submission), the city's compilation (`city_compile`, city_hr), the province's filing
-  (`province_compile`, 备案, province_hr: held in the city tenant by the province's officers).
+- Publishing (postings.publish) is the county's act: it collects, publishes in its area and reports to the
+  city at the same time ("并在县（区）政务信息网上公布，并同时上报"), so applicants see the posting and may be
+  matched to it at once, and the same act is the submission of the pack's `chains.demand` (workflow), the
+  publisher its submitter (the pack's interpretation on the chain; there is no county step for a second
+  officer of the bureau to take). Lijiang: the city's compilation (`city_compile`, review, city_hr), then
+  the province's filing (`province_compile`, 备案, province_hr: held in the city tenant by the province's
+  officers).
 - Returned by any step: the posting stays published (the county's publication stands); whoever published
   it corrects the 需求信息表 if need be and resubmits, and the chain runs again from its first step.
 - Rejected by any step: the demand is not taken into the report, so the posting is closed (no new

@@ -53,10 +53,6 @@ EXTRA_STAFF = {
         ("lj_nl_health_bureau", "阿苏", "unit_supervisor", {"unit": "lj-nl-health-bureau"}),
         ("lj_city_commission", "和玉兰", "unit_supervisor", {"unit": "lj-city-health-commission"}),
         ("lj_county_hr_gucheng", "和文军", "county_hr", {"area": "530702"}),
-        # A second officer of each county bureau reviews the demand report its colleague published (第三条: the
-        # publisher submits it; the workflow never lets a submitter act on their own submission).
-        ("lj_county_hr_ninglang_2", "阿依莫", "county_hr", {"area": "530724"}),
-        ("lj_county_hr_gucheng_2", "和晓东", "county_hr", {"area": "530702"}),
         # The province's HR officer files the compiled demand (province_compile) where the chain runs: in Lijiang.
         ("yn_province_hr", "段丽萍", "province_hr", None),
         ("lj_gc_jinjiang_hc", "段玉华", "service_unit", {"unit": "lj-gc-jinjiang-hc"}),
@@ -246,9 +242,10 @@ def _lijiang(tenant: Tenant) -> list[str]:
                       ("lj_nl_hospital", "lj_nl_health_bureau", "lj_county_hr_ninglang"), "lj_county_hr_ninglang",
                       ("lj_county_hr_ninglang", "lj_service_unit", "lj_city_hr", "lj_nl_hospital", "lj_county_hr_ninglang",
                        "lj_service_unit"), "lj_service_unit", "lj_county_hr_ninglang", "530724")
-    _acts(posting.chain_instance_id, "lj_county_hr_ninglang_2", "lj_city_hr")
-    out = [f"lijiang: posting #{posting.id} published; its demand report (第三条) reviewed by the county, compiled by "
-           f"the city, awaiting the province's filing (yn_province_hr); #{draft.id} draft"]
+    # 第三条: the county's publication is the demand report's submission; the city compiles it, the province files.
+    _acts(posting.chain_instance_id, "lj_city_hr")
+    out = [f"lijiang: posting #{posting.id} published; its demand report (第三条) compiled by the city, awaiting "
+           f"the province's filing (yn_province_hr); #{draft.id} draft"]
     j = Journey(setting, "lj_doctor_01", 1).apply()
     out.append(f"lijiang: application #{j.app.id} awaiting its unit's approval (lj_nl_hospital)")
     j = Journey(setting, "lj_doctor_02", 2).apply().approve(1)
@@ -298,7 +295,7 @@ def _lijiang(tenant: Tenant) -> list[str]:
             "contact": "和文军", "phone": "0888-5120000", "filled_on": date(due_year - 3, 1, 10).isoformat()})
         postings.publish(tenant, _user("lj_county_hr_gucheng"), jinjiang)
         db.session.commit()
-    _acts(jinjiang.chain_instance_id, "lj_county_hr_gucheng_2", "lj_city_hr", "yn_province_hr")
+    _acts(jinjiang.chain_instance_id, "lj_city_hr", "yn_province_hr")
     gucheng = Setting(tenant, "grassroots_service", jinjiang.id, _lijiang_form, setting.files, setting.approvers,
                       "lj_county_hr_ninglang", ("lj_county_hr_gucheng", "lj_gc_jinjiang_hc", "lj_city_hr", "lj_nl_hospital",
                                                 "lj_county_hr_gucheng", "lj_gc_jinjiang_hc"),

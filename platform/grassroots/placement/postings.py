@@ -6,8 +6,9 @@ units). Published postings are seen by every member with `program.view`; drafts 
 
 Publishing a posting of a program whose pack names a demand chain (`chains.demand`) also reports it up
 that chain (workflow.start_chain, the publisher its submitter, in the same transaction): Lijiang's
-`lijiang_demand_reporting` (county → city → province). The report's return, resubmission, end and how
-the posting shows it are in demand.py; a program without one publishes exactly as before.
+`lijiang_demand_reporting` (the county's publication is its submission; the city compiles, the province
+files). The report's return, resubmission, end and how the posting shows it are in demand.py; a program
+without one publishes exactly as before.
 """
 
 from __future__ import annotations

@@ -90,6 +90,6 @@ class PostingResubmit(ApiView):
     @blp.alt_response(422, description="Invalid body or demand form: each error at its path (`/data/...`)")
     def post(self, body: dict, posting_id: int):
         """Resubmit a returned demand report (Lijiang 第三条), optionally with the corrected 需求信息表: its chain
-        starts again from the first step (the county's)."""
+        starts again from the first step (Lijiang: the city's compilation)."""
         posting = demand.resubmit_report(g.tenant, user(), posting_id, body.get("data"), body.get("note"))
         return posting_out(posting)
