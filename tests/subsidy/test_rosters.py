@@ -12,7 +12,9 @@ from grassroots.subsidy.models import RosterLine
 from tests.subsidy.conftest import (
     approve_chain,
     client_as,
+    kunming_placement,
     lijiang_placement,
+    member,
     pending_tasks,
     provincial_offices,
     remote_offices,
@@ -122,3 +124,29 @@ def test_entitlements_due_another_year_stay_out(seeded_app):
     lijiang_placement(start=date(2024, 6, 1), end=date(2026, 5, 31))  # due 2026-06-01
     assert compile_as(seeded_app, "lj_city_hr", "yunnan_finance", 2025, status=409)["error"]["code"] == "nothing_to_compile"
     assert compile_as(seeded_app, "lj_city_hr", "yunnan_finance", 2026)["rosters"][0]["total"] == "20000.00"
+
+
+def test_an_inbox_row_says_which_roster_it_is(seeded_app, lijiang_offices):
+    lijiang_placement(remote=True, name="和晓东")
+    kunming_placement(name="普晓云")
+    provincial = compile_as(seeded_app, "lj_city_hr", "yunnan_finance", 2025)["rosters"][0]
+    remote = compile_as(seeded_app, "lj_city_hr", "lijiang_finance", 2025)["rosters"][0]
+    km_roster = client_as(seeded_app, "km_city_hr").post("/api/v1/t/kunming/subsidy/rosters/compile",
+                                                          json={"payer": "kunming_finance", "year": 2025})
+    assert km_roster.status_code == 201, km_roster.get_json()
+    # The provincial roster's first step is parallel (city_hr with city_finance): the finance bureau's row names it.
+    finance = client_as(seeded_app, "lj_city_finance")
+    html = finance.get("/t/lijiang/inbox").get_data(as_text=True)
+    assert f'data-testid="subject-label">2025年度 · {provincial["title"]["zh"]}（附件4）<' in html
+    (row,) = [t for t in finance.get("/api/v1/t/lijiang/inbox").get_json()["tasks"] if t["subject_id"] == provincial["id"]]
+    assert row["subject_type"] == "roster" and row["subject_label"]["en"].startswith("2025 · ")
+    county = client_as(seeded_app, "lj_county_hr_ninglang").get("/t/lijiang/inbox").get_data(as_text=True)
+    assert f"2025年度 · {remote['title']['zh']}（附件6） · 宁蒗彝族自治县" in county
+    assert "和晓东" not in html and "和晓东" not in county  # a roster's label names nobody
+    # Kunming's officers see Kunming's roster by its own title, and nothing of Lijiang's.
+    member("kunming", "km_city_hr_2", "city_hr")
+    km_title = km_roster.get_json()["rosters"][0]["title"]["zh"]
+    seen = "".join(client_as(seeded_app, who).get("/t/kunming/inbox").get_data(as_text=True)
+                   for who in ("km_city_hr_2", "km_city_finance"))
+    assert f"2025年度 · {km_title}" in seen
+    assert "丽江" not in seen and "宁蒗" not in seen and "和晓东" not in seen and "普晓云" not in seen

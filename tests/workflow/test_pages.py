@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select, text
 
 from grassroots.db import db
+from grassroots.tenancy.models import Unit
 from grassroots.workflow import hooks
 from tests.conftest import login
 from tests.db.factories import count_queries
@@ -27,6 +29,21 @@ def linked():
     yield
     hooks._urls.pop("application", None)
     hooks._names.pop("application", None)
+
+
+@pytest.fixture()
+def described():
+    """A describer for `application` subjects that reads a tenant table once per call; records each call's ids."""
+    calls: list[list[int]] = []
+
+    def describer(ids: list[int]) -> dict:
+        calls.append(list(ids))
+        unit = db.session.execute(select(Unit.name_zh).where(Unit.code == YL_HOSPITAL)).scalar_one()
+        return {i: f"申请人{i} · {unit}" for i in ids}
+
+    hooks.register_subject_describer("application", describer)
+    yield calls
+    hooks.unregister_subject_describer("application", describer)
 
 
 def test_the_inbox_lists_the_task_with_its_step_and_act_forms(seeded_client, county_case, linked):
@@ -148,7 +165,7 @@ def _queries(client, path: str) -> int:
     return len(statements)
 
 
-def test_the_inbox_costs_the_same_queries_for_3_and_30_tasks(seeded_client, county_case):
+def test_the_inbox_costs_the_same_queries_for_3_and_30_tasks(seeded_client, county_case, described):
     for n in range(2, 4):
         start("lijiang", "lijiang_application", user(county_case["applicant"]), {"person.unit_level": "county"},
               {"applicant_unit": YL_HOSPITAL}, subject_id=n)
@@ -158,7 +175,53 @@ def test_the_inbox_costs_the_same_queries_for_3_and_30_tasks(seeded_client, coun
     for n in range(4, 31):
         start("lijiang", "lijiang_application", user(county_case["applicant"]), {"person.unit_level": "county"},
               {"applicant_unit": YL_HOSPITAL}, subject_id=n)
+    described.clear()
     many_page, many_api = _queries(seeded_client, "/t/lijiang/inbox"), _queries(seeded_client, f"{API}/inbox")
+    # The describer ran once per request (each _queries GETs twice), for all 30 rows at once, never per row.
+    assert described == [list(range(1, 31))] * 4
     html = seeded_client.get("/t/lijiang/inbox").get_data(as_text=True)
     assert len(re.findall(r'<tr data-task="', html)) == 30
+    assert len(re.findall(r'data-testid="subject-label">申请人\d+ · 玉龙纳西族自治县人民医院<', html)) == 30
     assert (many_page, many_api) == (few_page, few_api)
+
+
+def test_the_unassigned_list_says_whose_case_it_is_too(seeded_client, described):
+    boss = member("lijiang", "yl_director", "applicant_unit", "unit", YL_HOSPITAL)
+    start("lijiang", "lijiang_application", boss, {"person.unit_level": "county"}, {"applicant_unit": YL_HOSPITAL},
+          subject_id=7)  # nobody but its submitter holds the office there: unassigned
+    login(seeded_client, "lj_admin")
+    html = seeded_client.get("/t/lijiang/workflow/unassigned").get_data(as_text=True)
+    assert 'data-testid="subject-label">申请人7 · 玉龙纳西族自治县人民医院<' in html
+    assert seeded_client.get(f"{API}/workflow/unassigned").get_json()["tasks"][0]["subject_label"]["zh"] == \
+        "申请人7 · 玉龙纳西族自治县人民医院"
+    assert described == [[7], [7]]
+
+
+def test_a_describer_labels_rows_escaped_and_a_failing_one_falls_back_to_the_id(seeded_client, county_case, caplog):
+    def markup(ids: list[int]) -> dict:
+        return {i: {"zh": "<b>和志明</b> · 医院", "en": "<b>He Zhiming</b> · Hospital"} for i in ids}
+
+    def broken(ids: list[int]) -> dict:  # a statement that fails: on PostgreSQL it aborts what it runs in
+        db.session.execute(text("SELECT no_such_column FROM no_such_table"))
+        return {}
+
+    login(seeded_client, county_case["unit"])
+    hooks.register_subject_describer("application", markup)
+    try:
+        html = seeded_client.get("/t/lijiang/inbox").get_data(as_text=True)
+        assert "&lt;b&gt;和志明&lt;/b&gt; · 医院" in html and "<b>和志明" not in html
+        (task,) = seeded_client.get(f"{API}/inbox").get_json()["tasks"]
+        assert task["subject_label"] == {"zh": "<b>和志明</b> · 医院", "en": "<b>He Zhiming</b> · Hospital"}
+        history = seeded_client.get(f"/t/lijiang/workflow/instances/{county_case['instance']}").get_data(as_text=True)
+        assert "&lt;b&gt;和志明&lt;/b&gt; · 医院" in history  # the chain page's header says it too
+        hooks.register_subject_describer("application", broken)
+        page = seeded_client.get("/t/lijiang/inbox")
+        html = page.get_data(as_text=True)
+        # The row keeps its type and id; the rest of the page (its later queries included) still renders.
+        assert page.status_code == 200 and "application #1" in html
+        assert 'data-testid="subject-label"' not in html and "所在单位批准" in html
+        assert seeded_client.get(f"{API}/inbox").get_json()["tasks"][0]["subject_label"] is None
+        assert any("subject describer for application failed" in r.getMessage() for r in caplog.records)
+    finally:
+        hooks.unregister_subject_describer("application", broken)
+        hooks.unregister_subject_describer("application", markup)

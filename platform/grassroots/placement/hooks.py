@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from grassroots.placement import agreements, applications, demand, extensions, placements
 from grassroots.placement.postings import SUBJECT as POSTING
+from grassroots.placement.subjects import register_describers
 from grassroots.workflow.hooks import register_completion_hook, register_subject_url
 
 SUBJECTS = (
@@ -24,3 +25,4 @@ def register() -> None:
     for subject, hook, url, name in SUBJECTS:
         register_completion_hook(subject, hook)
         register_subject_url(subject, url, name)
+    register_describers()  # whose case each subject is, for inbox rows (placement/subjects.py)

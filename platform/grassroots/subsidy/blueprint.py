@@ -12,10 +12,14 @@ from grassroots.subsidy import views
 from grassroots.subsidy.api import blp as api_blp
 from grassroots.subsidy.compile import SUBJECT
 from grassroots.subsidy.demo import seed_claims
-from grassroots.subsidy.rosters import on_chain_complete
+from grassroots.subsidy.rosters import describe_rosters, on_chain_complete
 from grassroots.subsidy.timeline import events_for
 from grassroots.web.nav import add_nav
-from grassroots.workflow.hooks import register_completion_hook, register_subject_url
+from grassroots.workflow.hooks import (
+    register_completion_hook,
+    register_subject_describer,
+    register_subject_url,
+)
 
 bp = Blueprint("subsidy", __name__)
 PREFIX = "/t/<tenant>/subsidy"
@@ -49,6 +53,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(api_blp)
     register_completion_hook(SUBJECT, on_chain_complete)
     register_subject_url(SUBJECT, _roster_url, {"zh": "补贴申报名册", "en": "Subsidy roster"})
+    register_subject_describer(SUBJECT, describe_rosters)  # an inbox row says which roster: year and title
     if seed_claims not in placement_demo.after_cases:  # `grassroots demo cases` then makes rosters and batches
         placement_demo.after_cases.append(seed_claims)
     if events_for not in placement_timeline.event_sources:  # a person's timeline: what was owed, claimed, paid

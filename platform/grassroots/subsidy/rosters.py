@@ -122,3 +122,20 @@ def withdraw_roster(roster_id: int, user: Any, reason: str | None = None) -> Ros
         raise
     db.session.expire_all()
     return get_roster(roster_id)
+
+
+def describe_rosters(ids: list[int]) -> dict[int, dict[str, str]]:
+    """workflow describer (one query for a page of inbox rows): a roster's year and title, with its annex and the
+    service county it was split by (2025年度 · …申报表（附件6） · 宁蒗彝族自治县); nobody's name."""
+    out = {}
+    for roster_id, year, title in db.session.execute(
+            select(Roster.id, Roster.year, Roster.title).where(Roster.id.in_(ids))).all():
+        title = title if isinstance(title, dict) else {}
+        scope = title.get("scope") if isinstance(title.get("scope"), dict) else {}
+        annex = title.get("annex") or ""
+        zh_title, en_title = title.get("zh") or "", title.get("en") or title.get("zh") or ""
+        zh = " · ".join(p for p in (f"{year}年度", zh_title + (f"（{annex}）" if annex else ""), scope.get("zh")) if p)
+        en = " · ".join(p for p in (str(year), en_title + (f" ({annex})" if annex else ""),
+                                    scope.get("en") or scope.get("zh")) if p)
+        out[roster_id] = {"zh": zh, "en": en}
+    return out

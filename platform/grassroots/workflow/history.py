@@ -2,7 +2,8 @@
 
 Who may read it: the submitter, anyone who acted on one of its tasks or whose office and scope cover
 one, and the tenant's overseers (the caller says so: audit.view or member.manage). Anyone else in the
-tenant gets 403; an instance of another tenant is 404 like a missing one. Three queries at most.
+tenant gets 403; an instance of another tenant is 404 like a missing one. Three queries at most, plus the
+subject type's describer (whose case it is) once.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def instance_dict(instance: ChainInstance) -> dict[str, Any]:
         "id": instance.id, "chain_id": instance.chain_id, "chain_name": (definition.get("chain") or {}).get("name"),
         "state": instance.state, "round": instance.round, "subject_type": instance.subject_type,
         "subject_name": hooks.subject_name(instance.subject_type), "subject_id": instance.subject_id,
-        "subject_url": hooks.subject_url(instance.subject_type, instance.subject_id),
+        "subject_url": hooks.subject_url(instance.subject_type, instance.subject_id), "subject_label": None,
         "submitter_user_id": instance.submitter_user_id, "pack_version_id": instance.pack_version_id,
         "created_at": instance.created_at, "finished_at": instance.finished_at,
     }
@@ -79,4 +80,10 @@ def instance_history(instance_id: int, user, tenant, *, overseer: bool = False) 
                              lookups, now)
             item["acted_by_name"] = r.display_name
             items.append(item)
-        return {"instance": instance_dict(instance), "steps": _outline(definition), "tasks": items}
+        head = instance_dict(instance)
+        label = hooks.describe([(instance.subject_type, instance.subject_id)]).get(
+            (instance.subject_type, instance.subject_id))
+        head["subject_label"] = label
+        for item in items:
+            item["subject_label"] = label
+        return {"instance": head, "steps": _outline(definition), "tasks": items}

@@ -3,7 +3,8 @@
 `inbox_for` costs a constant number of queries whatever the number of tasks: the user's memberships,
 the area and unit trees (only when some membership is scoped), then one SELECT of tasks joined with
 their instances, filtered by office and by the covered area and unit codes (IN lists). Step names and
-cites come from the instance's chain snapshot, so no pack is read per row.
+cites come from the instance's chain snapshot, so no pack is read per row. Whose case each row is (its
+`subject_label`) comes from the subject types' describers (hooks.describe): one call per type per page.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def task_item(task: ChainTask, chain_id: str, definition: dict, subject_type: st
         "group_name": group.get("name") if group else None, "kind": task.kind, "office": task.office,
         "scope_kind": task.scope_kind, "scope_code": task.scope_code, "state": task.state,
         "subject_type": subject_type, "subject_name": hooks.subject_name(subject_type), "subject_id": subject_id,
-        "subject_url": hooks.subject_url(subject_type, subject_id),
+        "subject_url": hooks.subject_url(subject_type, subject_id), "subject_label": None,
         "opened_at": task.opened_at, "due_at": task.due_at,
         "overdue": task.state == "pending" and task.due_at is not None and task.due_at < now,
         "outcomes": list(allowed_outcomes(task.kind)) if task.state == "pending" else [],
@@ -83,15 +84,16 @@ def inbox_for(user, tenant) -> list[dict[str, Any]]:
         rows = _pending_rows(and_(where, ChainInstance.submitter_user_id != user.id))
         lookups: dict[int, dict] = {}
         now = utcnow()
-        return [task_item(r.ChainTask, r.chain_id, r.definition, r.subject_type, r.subject_id, lookups, now)
-                for r in rows]
+        return hooks.label_items([task_item(r.ChainTask, r.chain_id, r.definition, r.subject_type, r.subject_id,
+                                            lookups, now) for r in rows])
 
 
 def unassigned_tasks(tenant) -> list[dict[str, Any]]:
     """Pending tasks no member other than the submitter can act on: an office nobody holds in scope.
 
     Such a task still opened and waits; this list (for holders of member.manage) is how it gets someone.
-    Four queries whatever the numbers: memberships, the two trees, the pending tasks.
+    Four queries whatever the numbers (memberships, the two trees, the pending tasks), plus each subject
+    type's describer once.
     """
     with tenant_context(tenant.id, db.session):
         members = db.session.execute(select(Membership).where(Membership.tenant_id == tenant.id)).scalars().all()
@@ -107,4 +109,4 @@ def unassigned_tasks(tenant) -> list[dict[str, Any]]:
             holders = [m for m in by_office.get(task.office, []) if m.user_id != r.submitter_user_id]
             if not holders_cover(holders, task.office, task.scope_kind, task.scope_code, tree):
                 out.append(task_item(task, r.chain_id, r.definition, r.subject_type, r.subject_id, lookups, now))
-        return out
+        return hooks.label_items(out)
