@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
 from grassroots.db import db
 from tests.db.factories import count_queries
-from tests.placement.conftest import PDF, assess, id_number, lijiang_application
+from tests.placement.conftest import PDF, add_member, assess, id_number, lijiang_application
 from tests.placement.test_journeys import TERM_END, ninglang_case, run_lijiang
 
 T = "/t/lijiang"
@@ -142,6 +143,54 @@ def test_the_application_form_opens_with_what_the_register_knows(world):
     assert 'value="宁蒗彝族自治县人民医院"' in _field(page, "/unit_name")
     assert '<option value="county" selected>' in _field(page, "/unit_level")
     assert '<option value="lj-nl-peoples-hospital" selected>' in page  # the unit stays chosen
+
+
+def test_a_professional_with_several_units_chooses_one(world):
+    """A professional registered at two units chooses the one they apply from (with one, there is no choice);
+    the locked unit fields follow the choice on every re-render, and the application is filed for it."""
+    assert 'data-testid="own-unit"' not in _page(world, "lj_doctor_he", f"{T}/applications/new?program=grassroots_service")
+    add_member("lijiang", "lj_doctor_he", "professional", "unit", "lj-nl-peoples-hospital")
+    client, path = world.client("lj_doctor_he"), f"{T}/applications/new"
+    page = _page(world, "lj_doctor_he", f"{path}?program=grassroots_service")
+    choice = page[page.index('<select id="unit_code"'):]
+    choice = choice[:choice.index("</select>")]
+    assert re.findall(r'<option value="([^"]*)"', choice) == ["", "lj-city-peoples-hospital", "lj-nl-peoples-hospital"]
+    assert '<option value="" selected>' in choice and "请选择以哪个单位申请" in page
+    unit, level = _field(page, "/unit_name"), _field(page, "/unit_level")
+    assert 'value=""' in unit and "按上方所选单位的登记信息填写" in unit and "selected" not in level
+    assert 'value="和志明"' in _field(page, "/name")  # their name all the same
+    page = _page(world, "lj_doctor_he", f"{path}?program=grassroots_service&unit_code=lj-nl-peoples-hospital")
+    assert 'value="宁蒗彝族自治县人民医院"' in _field(page, "/unit_name")
+    assert '<option value="lj-nl-peoples-hospital" selected>' in page
+
+    number = id_number("530702", "19800101", 17)
+
+    def post(unit_code: str | None, files: bool = False):
+        data = _posted(lijiang_application("和志明", number, "1980-01-01", "male"))
+        data.add("program", "grassroots_service")
+        if unit_code is not None:
+            data.add("unit_code", unit_code)
+        for slot in ("id_card", "qualification_certificate", "education_certificate") if files else ():
+            data.add(f"attachment.{slot}", (io.BytesIO(PDF), f"{slot}.pdf"))
+        return client.post(f"{path}?program=grassroots_service", data=data, content_type="multipart/form-data")
+
+    refused = post(None)  # no unit chosen
+    assert refused.status_code == 422 and "请选择您所在的单位" in refused.get_data(as_text=True)
+    assert 'value=""' in _field(refused.get_data(as_text=True), "/unit_name")
+    for code, name, level in (("lj-nl-peoples-hospital", "宁蒗彝族自治县人民医院", "county"),
+                              ("lj-city-peoples-hospital", "丽江市人民医院", "city")):
+        refused = post(code)  # no attachments: re-rendered with the chosen unit's register entry
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and "请上传「身份证」" in page
+        assert f'value="{name}"' in _field(page, "/unit_name") and "disabled" in _field(page, "/unit_name")
+        assert f'<option value="{level}" selected>' in _field(page, "/unit_level")
+        assert f'<option value="{code}" selected>' in page  # the unit stays chosen
+    refused = post("lj-yl-shigu-hc")  # not one of theirs
+    assert refused.status_code == 422 and "请选择您所在的单位" in refused.get_data(as_text=True)
+    response = post("lj-nl-peoples-hospital", files=True)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    app_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert world.get("lj_doctor_he", f"/api/v1/t/lijiang/applications/{app_id}")["unit"]["code"] == "lj-nl-peoples-hospital"
 
 
 def test_a_posting_through_its_page(world):

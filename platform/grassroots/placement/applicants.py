@@ -41,12 +41,27 @@ def role_of(user, tenant: Tenant) -> str:
                     "You may not file applications (your own, or as an HR officer for someone)")
 
 
+def _own_ids(user, tenant: Tenant) -> set[int]:
+    """A professional's own units: their `professional` memberships' units and their register entry's unit."""
+    own = own_unit_ids(user, tenant, "professional")
+    linked = db.session.execute(select(Person.unit_id).where(Person.user_id == user.id)).scalar_one_or_none()
+    if linked:
+        own.add(linked)
+    return own
+
+
+def own_units(user, tenant: Tenant) -> list[Unit]:
+    """The units a professional may file their own application for, by code: the new-application page offers
+    them as a choice when there is more than one (with one, it is theirs without asking)."""
+    ids = _own_ids(user, tenant)
+    if not ids:
+        return []
+    return list(db.session.execute(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.code)).scalars())
+
+
 def applicant_unit(user, tenant: Tenant, role: str, unit_code: str | None) -> Unit:
     if role == "self":
-        own = own_unit_ids(user, tenant, "professional")
-        linked = db.session.execute(select(Person.unit_id).where(Person.user_id == user.id)).scalar_one_or_none()
-        if linked:
-            own.add(linked)
+        own = _own_ids(user, tenant)
         unit = unit_by_code(unit_code) if unit_code else None
         if unit is None and len(own) == 1:
             unit = db.session.get(Unit, next(iter(own)))
@@ -98,13 +113,13 @@ def with_unit(form: dict, data: dict, unit: Unit) -> dict:
 def shown_values(user, tenant: Tenant, role: str, form: dict, data: dict, unit_code: str | None = None,
                  *, opening: bool = False) -> dict:
     """What the application form shows: `data` with the applicant unit's name and level as `prefilled` fills
-    them on submitting (the professional's own unit, or the one the officer chose), and, when a professional
-    opens a new form, their name. Without a unit yet (an officer who has not chosen one) they stay empty."""
+    them on submitting (the professional's own unit, or the one chosen: by the officer, or by a professional
+    with several units), and, when a professional opens a new form, their name. Without a unit yet (an
+    officer, or a professional with several units, who has not chosen one) they stay empty."""
     try:
-        unit = applicant_unit(user, tenant, role, unit_code)
+        shown = with_unit(form, data, applicant_unit(user, tenant, role, unit_code))
     except UserError:
-        return data
-    shown = with_unit(form, data, unit)
+        shown = dict(data or {})
     props = (form.get("schema") or {}).get("properties") or {}
     if opening and role == "self" and "name" in props and not shown.get("name"):
         person = db.session.execute(select(Person.name).where(Person.user_id == user.id)).scalar_one_or_none()

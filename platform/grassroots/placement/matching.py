@@ -12,8 +12,11 @@ known, so the application is judged again (stage `match`) and a failing rule ref
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from grassroots.audit.log import record
 from grassroots.db import db
@@ -61,8 +64,31 @@ def _check_matcher(user, tenant: Tenant, effective: Effective, program: dict, ap
 
 
 def taken(posting_id: int) -> int:
-    return db.session.execute(select(func.count(Agreement.id)).where(
-        Agreement.posting_id == posting_id, Agreement.state != "rejected")).scalar_one()
+    """The posting's places taken: its agreements not rejected."""
+    return taken_counts([posting_id])[posting_id]
+
+
+def taken_counts(posting_ids: Iterable[int]) -> dict[int, int]:
+    """{posting id: places taken} for many postings in one query (GROUP BY); 0 for one with none."""
+    ids = set(posting_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Agreement.posting_id, func.count(Agreement.id)).where(
+        Agreement.posting_id.in_(ids), Agreement.state != "rejected").group_by(Agreement.posting_id)).all()
+    return {**dict.fromkeys(ids, 0), **{posting_id: n for posting_id, n in rows}}
+
+
+def _locked_posting(posting_id: int) -> Posting:
+    """The posting's row locked until the transaction ends, re-read after the lock: a concurrent match, the
+    close of a rejected demand report or a resubmitted headcount (each writes the row) waits for this one's
+    commit, or this waits for theirs and sees what they wrote. PostgreSQL: SELECT … FOR UPDATE. SQLite
+    ignores FOR UPDATE, so a no-op UPDATE first takes its database write lock."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Posting).where(Posting.id == posting_id).values(headcount=Posting.headcount)
+                           .execution_options(synchronize_session=False))
+    return db.session.execute(select(Posting).options(joinedload(Posting.unit)).where(Posting.id == posting_id)
+                              .with_for_update(of=Posting)
+                              .execution_options(populate_existing=True)).unique().scalar_one()
 
 
 def match(tenant: Tenant, user, application_id: int, posting_id: int, post_name: str | None = None) -> Agreement:
@@ -71,8 +97,6 @@ def match(tenant: Tenant, user, application_id: int, posting_id: int, post_name:
     posting = get_posting(posting_id)
     if posting.program_id != app.program_id:
         raise invalid("/posting_id", "other_program", "该岗位不属于申请的项目", "The posting is for another program")
-    if posting.state != "published":
-        raise conflict("posting_not_published", "该岗位需求未发布", "The posting is not published")
     if app.state != "approved":
         raise conflict("not_approved", "只有审批通过的申请可以匹配岗位", "Only an approved application can be matched")
     effective = packs.pinned(tenant, app)
@@ -81,12 +105,17 @@ def match(tenant: Tenant, user, application_id: int, posting_id: int, post_name:
     person = person_facts(app.person, app.unit, submission.form_def if submission else None,
                           submission.data if submission else None)
     _check_matcher(user, tenant, effective, program, app, posting, person)
-    # Touch the posting first: concurrent matches to it queue here (row lock on PostgreSQL, the write lock
-    # on SQLite), so the places are counted one match at a time and never overfilled.
-    db.session.execute(update(Posting).where(Posting.id == posting.id).values(headcount=Posting.headcount)
-                       .execution_options(synchronize_session=False))
+    # Lock the posting, then judge it: concurrent matches to it queue here, so its state and places are read
+    # one match at a time, after any close or resubmit that got there first (never matched once closed,
+    # never overfilled). Everything below runs in this transaction, under this lock, up to the commit.
+    posting = _locked_posting(posting.id)
+    if posting.state == "closed":
+        raise conflict("posting_closed", "该岗位需求已关闭（需求上报未获通过），不能再匹配",
+                       "The posting is closed (its demand report was rejected); nothing more can be matched to it")
+    if posting.state != "published":
+        raise conflict("posting_not_published", "该岗位需求尚未发布，不能匹配", "The posting is not published yet; it cannot be matched")
     if taken(posting.id) >= posting.headcount:
-        raise conflict("posting_full", "该岗位需求人数已满", "The posting's places are all taken")
+        raise conflict("posting_full", "该岗位需求人数已满，不能再匹配", "The posting's places are all taken; nothing more can be matched to it")
     areas = Areas.load()
     facts = {"as_of": china_today().isoformat(), "person": person,
              "placement": service_facts(effective, posting.unit, areas)}

@@ -111,6 +111,9 @@ class Matches(ApiView):
     @requires("placement.manage")
     @blp.arguments(s.MatchCreate)
     @blp.response(201, s.AgreementOut)
+    @blp.alt_response(409, description="The application is not approved or already matched, or the posting is not "
+                                       "published (`posting_not_published`), closed (`posting_closed`) or full "
+                                       "(`posting_full`), read after its row is locked")
     def post(self, body: dict):
         """Match an approved application to a published posting: the agreement is drafted."""
         agreement = matching.match(g.tenant, user(), body["application_id"], body["posting_id"], body.get("post_name"))

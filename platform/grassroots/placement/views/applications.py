@@ -40,9 +40,9 @@ def _application_form(program: dict | None) -> dict | None:
     return packs.form_of(packs.current(g.tenant), program, "application") if program else None
 
 
-def _locked(form: dict, officer: bool) -> dict[str, dict]:
+def _locked(form: dict, chosen_above: bool) -> dict[str, dict]:
     """The unit's name and level: shown from the register, filled by the server, never typed."""
-    hint = ({"zh": "按上方所选单位的登记信息填写", "en": "As registered for the unit chosen above"} if officer
+    hint = ({"zh": "按上方所选单位的登记信息填写", "en": "As registered for the unit chosen above"} if chosen_above
             else {"zh": "按单位登记填写", "en": "As registered for the unit"})
     return {"/" + key: hint for key in applicants.unit_fields(form)}
 
@@ -57,29 +57,35 @@ def application_new():
         raise forbidden("cannot_apply", "您没有提交申请的权限", "You may not file applications")
     values, errors, status = {}, [], 200
     role = "officer" if officer else "self"
+    # The applicant's unit: the officer chooses among the units in their reach; a professional with several
+    # units of their own among those (with one, it is theirs). The locked unit fields follow the choice.
+    units = units_in_reach(frozenset({"placement.manage"})) if officer else applicants.own_units(user(), g.tenant)
+    choose_unit = officer or len(units) > 1
+    asked = request.form if request.method == "POST" else request.args  # the posted choice over the page's URL
+    chosen_unit = (asked.get("unit_code") or "") if choose_unit else ""
     if request.method == "GET" and form is not None:
-        values = applicants.shown_values(user(), g.tenant, role, form, {}, opening=True)
+        values = applicants.shown_values(user(), g.tenant, role, form, {}, chosen_unit or None, opening=True)
     if request.method == "POST" and form is not None:
         request.max_content_length = upload_limit(form)
         values = parse_form(form, request.form)
         files = files_from_request(form, request.files)
         try:
-            app = applications.create(g.tenant, user(), program["id"], values, files,
-                                      request.form.get("unit_code") or None, submit=True)
+            app = applications.create(g.tenant, user(), program["id"], values, files, chosen_unit or None,
+                                      submit=True)
         except UserError as exc:
             if exc.status not in (403, 409, 422):
                 raise
             db.session.rollback()
             errors, status = field_errors(problems(exc), "/data"), exc.status
             values = {k: v for k, v in values.items() if k != "id_number"}  # never echoed back
-            values = applicants.shown_values(user(), g.tenant, role, form, values, request.form.get("unit_code") or None)
+            values = applicants.shown_values(user(), g.tenant, role, form, values, chosen_unit or None)
         else:
             flash(t("申请已提交。", "Application submitted."), "success")
             return redirect(url_for("placement.application", application_id=app.id), 303)
-    fields = render(form, values, errors, locked=_locked(form, officer)) if form else None
-    units = units_in_reach(frozenset({"placement.manage"})) if officer else []
+    fields = render(form, values, errors, locked=_locked(form, choose_unit)) if form else None
     return page("application_new.html", programs=programs, program=program, form=form, fields=fields,
-                 errors=errors, officer=officer, units=units, chosen_unit=request.form.get("unit_code", "")), status
+                 errors=errors, officer=officer, units=units if choose_unit else [], choose_unit=choose_unit,
+                 chosen_unit=chosen_unit), status
 
 
 def _application_context(app) -> dict:
@@ -90,8 +96,9 @@ def _application_context(app) -> dict:
         placements.Placement.application_id == app.id)).scalar_one_or_none()
     open_postings = []
     if app.state == "approved" and can("placement.manage"):
-        open_postings = [posting_dict(p, matching.taken(p.id)) for p in postings.list_postings(
-            user(), g.tenant, state="published", program=app.program_id)]
+        rows = postings.list_postings(user(), g.tenant, state="published", program=app.program_id)
+        taken = matching.taken_counts(p.id for p in rows)  # one query, whatever the number of postings
+        open_postings = [posting_dict(p, taken[p.id]) for p in rows]
     return {"app": application_dict(app, sources), "program": packs.program_of(effective, app.program_id),
             "decisions": [decision_view(d, effective) for d in decisions_for(applications.SUBJECT, [app.id])],
             "agreement": agreement_dict(agreement) if agreement else None, "placement_id": placement_id,
