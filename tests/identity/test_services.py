@@ -169,6 +169,31 @@ def test_rekey_moves_rows_to_the_current_key(seeded_app, lijiang, register):
         assert present.masked_id(services.get_person(person_id)) == number(21)[:6] + "********" + number(21)[-4:]
 
 
+def test_rekey_runs_registered_participants_in_each_tenants_context(seeded_app, lijiang, register):
+    from grassroots.db.tenant_scope import current_tenant_id
+    from grassroots.identity.rekey import participants, register_participant
+    from grassroots.tenancy.models import Tenant
+
+    assert [label for label, _ in participants(seeded_app)] == ["form submissions"]  # forms registers itself
+    seen = []
+
+    def other_module() -> int:  # what a module holding its own ciphertexts registers
+        seen.append(current_tenant_id())
+        return 3 if current_tenant_id() == lijiang.id else 0
+
+    register_participant(seeded_app, "other", other_module)
+    register(id_number=number(23))
+    seeded_app.config.update(ID_NUMBER_KEY="e" * 64, ID_NUMBER_KEY_VERSION=2,
+                             ID_NUMBER_OLD_KEYS={1: seeded_app.config["ID_NUMBER_KEY"]})
+    result = seeded_app.test_cli_runner().invoke(args=["identity", "rekey"])
+    assert result.exit_code == 0, result.output
+    tenants = db.session.execute(db.select(Tenant.id, Tenant.slug).order_by(Tenant.id)).all()
+    assert seen == [tid for tid, _ in tenants]  # once per tenant, inside its context
+    lines = dict(line.split(None, 1) for line in result.output.splitlines())
+    assert lines["lijiang"] == "register 1, form submissions 0, other 3 re-encrypted"
+    assert lines["kunming"] == "register 0, form submissions 0, other 0 re-encrypted"
+
+
 def test_a_login_links_to_one_person_per_tenant(lijiang, register):
     register(id_number=number(31), username="lj_doctor_he")
     with pytest.raises(UserError) as raised:

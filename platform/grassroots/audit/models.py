@@ -24,7 +24,8 @@ AuditJSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "post
 PLATFORM_CHAIN = 0
 # Suggested in the page's filter; any lower-case dotted name is a valid action.
 ACTIONS = ("insert", "update", "delete", "decision", "onboard", "login", "login.failed", "logout",
-           "password.change", "token.create", "token.revoke", "view", "export", "id.reveal", "id.lookup")
+           "password.change", "token.create", "token.revoke", "view", "export", "id.reveal", "id.lookup",
+           "id.rekey")
 
 
 class AuditEntry(db.Model):

@@ -8,6 +8,8 @@ from flask import Blueprint, Flask
 from grassroots.extensions import api
 from grassroots.forms import views
 from grassroots.forms.api import blp as api_blp
+from grassroots.forms.rekey import rekey_current_tenant
+from grassroots.identity.rekey import register_participant
 
 bp = Blueprint("forms", __name__)
 bp.add_url_rule("/t/<tenant>/forms/submissions/<id:submission_id>", "submission", views.submission)
@@ -19,3 +21,4 @@ bp.add_url_rule("/t/<tenant>/forms/submissions/<id:submission_id>/attachments/<i
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     api.register_blueprint(api_blp)
+    register_participant(app, "form submissions", rekey_current_tenant)  # `grassroots identity rekey`

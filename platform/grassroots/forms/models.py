@@ -3,8 +3,8 @@
 A submission keeps a snapshot of the form it was validated against (`form_def`): printing, reading and
 resubmitting after a return use exactly that form, whatever the tenant publishes later. Resident ID
 numbers never sit in `data` in clear: `data` holds them masked and `sealed` holds them encrypted
-(see sensitive.py). Files live on disk under UPLOAD_DIR/<tenant id>/<stored_name>; the row keeps the
-client's (sanitised) name only for display.
+(see sensitive.py; `identity rekey` moves them to a rotated key, see rekey.py). Files live on disk
+under UPLOAD_DIR/<tenant id>/<stored_name>; the row keeps the client's (sanitised) name only for display.
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ class FormSubmission(TenantScoped, db.Model):
     sealed: Mapped[Any] = mapped_column(JSONType, default=dict)
     scope: Mapped[Any] = mapped_column(JSONType, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="submitted")
-    revision: Mapped[int] = mapped_column()  # bumped by every UPDATE; a stale writer gets StaleDataError
+    # Bumped by every ORM UPDATE; a stale writer gets StaleDataError. Key rotation's re-encryption of `sealed`
+    # (rekey.py: same numbers, new ciphertext) leaves it, so an open resubmission is not refused for it.
+    revision: Mapped[int] = mapped_column()
     subject_type: Mapped[str | None] = mapped_column(String(32))
     subject_id: Mapped[int | None] = mapped_column()
     submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -6,6 +6,7 @@ masked value; `sealed` maps the field's JSON pointer to the ciphertext (identity
 tenant). Masking keeps only the last four characters: identity's usual mask (first 6 + last 4) hides
 exactly the birth date, and these forms also carry a birth date, which would rebuild the number.
 Reading the clear values (`unseal`) writes an audit entry, as SECURITY.md asks for every unmasked view.
+After the key rotates, `reseal` moves the ciphertexts to the current key (rekey.py runs it per tenant).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from grassroots.audit.log import record
-from grassroots.identity.crypto import decrypt, encrypt
+from grassroots.identity.crypto import current_version, decrypt, encrypt, key_version_of
 from grassroots.identity.idnumbers import check_id_number, normalize
 
 MASK_PREFIX = "*" * 14
@@ -120,6 +121,29 @@ def unseal(submission, reason: str = "") -> dict:
     if sealed:
         record("view", "form_submission", submission.id, note=f"id numbers revealed {sorted(sealed)} {reason}"[:500])
     return data
+
+
+def reseal(sealed: dict, tenant_id: int) -> tuple[dict, int]:
+    """(`sealed` with every value not under the current key re-encrypted under it, how many moved).
+
+    The numbers themselves never change: each is decrypted (IdKeyError when its key is gone), encrypted
+    again with a fresh nonce, and checked to decrypt to the same number before it replaces the old one.
+    """
+    version = current_version()
+    out: dict[str, str] = {}
+    moved = 0
+    for pointer, token in sealed.items():
+        blob = base64.b64decode(token)
+        if key_version_of(blob) == version:
+            out[pointer] = token
+            continue
+        number = decrypt(blob, tenant_id)
+        fresh = encrypt(number, tenant_id)
+        if decrypt(fresh, tenant_id) != number:  # pragma: no cover - AES-GCM round trip
+            raise RuntimeError(f"re-encrypting {pointer} did not round-trip")
+        out[pointer] = base64.b64encode(fresh).decode("ascii")
+        moved += 1
+    return out, moved
 
 
 def restore_unchanged(schema: dict, new: dict, old_data: dict, old_sealed: dict, tenant_id: int) -> dict:
