@@ -6,10 +6,12 @@ move it once. Through the API, the pages, and (for the race) the services on Pos
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select, text
+from sqlalchemy.exc import IntegrityError
 
 from grassroots.accounts.models import User
 from grassroots.audit.models import AuditEntry
@@ -17,8 +19,14 @@ from grassroots.db import db
 from grassroots.db.tenant_scope import tenant_context
 from grassroots.forms.models import FormSubmission
 from grassroots.placement import extensions, placements
+from grassroots.placement.models import Placement
+from grassroots.placement.models.placements import DISPATCH_STATES
+from grassroots.placement.present import DISPATCH_LABELS
 from grassroots.tenancy.models import Tenant
+from grassroots.workflow import engine as workflow
 from grassroots.workflow.models import ChainInstance, ChainTask
+from tests import dbutil
+from tests.db.factories import owner_engine
 from tests.placement.conftest import (
     KUNMING_FILES,
     KUNMING_PROGRAM,
@@ -89,11 +97,32 @@ def returned_dispatch(world) -> tuple[Case, int]:
     return case, placement["dispatch_instance_id"]
 
 
+def _listed(world, username: str, placement_id: int) -> tuple[dict, str]:
+    """The placement's dispatch as the list API answers it, and the list page's dispatch cell (zh)."""
+    [row] = [p for p in world.get(username, f"{KM}/placements")["placements"] if p["id"] == placement_id]
+    page = world.client(username).get("/t/kunming/placements").get_data(as_text=True)
+    cell = page.split(f'<tr data-placement="{placement_id}">', 1)[1].split("</tr>", 1)[0]
+    return row["dispatch"], cell
+
+
+def _dispatch_state(placement_id: int) -> str:
+    with tenant_context(_tenant("kunming").id, db.session):
+        return db.session.execute(select(Placement.dispatch_state).where(Placement.id == placement_id)).scalar_one()
+
+
 def test_a_returned_dispatch_is_resubmitted_and_recognised(world):
     case, instance_id = returned_dispatch(world)
     subject = ("placement_dispatch", case.placement_id)
     placement = world.get(case.applicant, f"{KM}/placements/{case.placement_id}")
-    assert placement["dispatch"]["code"] == "pending" and placement["recognised_by"] is None
+    assert placement["dispatch"] == {"code": "returned", "label": {"zh": "已退回修改", "en": "Returned for revision"}}
+    assert placement["recognised_by"] is None
+    # Returned everywhere, not 待认可: the list API and the list page (what HR sees across its placements).
+    for who in (case.applicant, "km_county_hr_luquan"):
+        dispatch, cell = _listed(world, who, case.placement_id)
+        assert dispatch["code"] == "returned"
+        assert 'data-dispatch="returned"' in cell and "已退回修改" in cell and "待认可" not in cell
+    english = world.client("km_county_hr_luquan").get("/t/kunming/placements?lang=en").get_data(as_text=True)
+    assert "Returned for revision" in english
     returned = placement["dispatch_returned"]
     assert (returned["step_id"], returned["office"], returned["reason"], returned["round"]) == (
         "talent_office_recognition", "city_talent_office", "请补充全职到岗证明", 1)
@@ -104,6 +133,8 @@ def test_a_returned_dispatch_is_resubmitted_and_recognised(world):
     again = world.post(case.applicant, f"{KM}/placements/{case.placement_id}/dispatch/resubmit",
                        {"note": "已补充全职到岗证明"})
     assert again["dispatch"]["code"] == "pending" and again["dispatch_returned"] is None
+    dispatch, cell = _listed(world, "km_county_hr_luquan", case.placement_id)
+    assert dispatch["code"] == "pending" and 'data-dispatch="pending"' in cell and "待认可" in cell
     # The chain starts again from the sending unit; the talent office that returned it sees it after that.
     assert _pending_for(world, "kunming", "km_talent_office", subject) == []
     [task] = _pending_for(world, "kunming", "km_applicant_unit", subject)
@@ -116,6 +147,8 @@ def test_a_returned_dispatch_is_resubmitted_and_recognised(world):
     placement = world.get("km_county_hr_luquan", f"{KM}/placements/{case.placement_id}")
     assert (placement["dispatch"]["code"], placement["recognised_by"]) == ("recognised", "city_talent_office")
     assert [d["stage"]["code"] for d in placement["decisions"]] == ["placement", "recognition"]
+    dispatch, cell = _listed(world, "km_county_hr_luquan", case.placement_id)
+    assert dispatch["code"] == "recognised" and 'data-dispatch="recognised"' in cell and "已认可" in cell
     assert _chain("kunming", instance_id) == ("approved", 2, [
         (1, "sending_unit_selection", "approved"), (1, "talent_office_recognition", "returned"),
         (2, "sending_unit_selection", "approved"), (2, "talent_office_recognition", "approved")])
@@ -124,6 +157,111 @@ def test_a_returned_dispatch_is_resubmitted_and_recognised(world):
     assert (entry.before, entry.after) == ({"dispatch": "returned", "round": 1}, {
         "dispatch": "pending", "round": 2, "instance": instance_id, "note": "已补充全职到岗证明"})
     assert len(_audit("kunming", "workflow.resubmit")) == 1
+
+
+def test_a_dispatch_returned_again_or_withdrawn_is_not_recognised(world):
+    """Every return moves it back to returned (round after round); withdrawn while returned: refused. Neither is
+    a recognition: no `recognised_by`, so the rules and the subsidy (which read it) see none."""
+    case, instance_id = returned_dispatch(world)
+    subject = ("placement_dispatch", case.placement_id)
+    path = f"{KM}/placements/{case.placement_id}"
+    world.post(case.applicant, f"{path}/dispatch/resubmit", {})
+    world.act_pending("kunming", "km_applicant_unit", "return", "请补充原单位推荐意见", subject=subject)
+    placement = world.get(case.applicant, path)
+    assert (placement["dispatch"]["code"], placement["recognised_by"]) == ("returned", None)
+    assert (placement["dispatch_returned"]["round"], placement["dispatch_returned"]["step_id"]) == (
+        2, "sending_unit_selection")
+    assert "recognised_by" not in world.get(case.applicant, f"{path}/facts?as_of=2023-03-01")["facts"]["placement"]
+    with tenant_context(_tenant("kunming").id, db.session):  # no page or API withdraws a dispatch: the engine
+        workflow.withdraw(instance_id, _who(case.applicant), "不再申请认可")
+    placement = world.get(case.applicant, path)
+    assert (placement["dispatch"]["code"], placement["recognised_by"], placement["dispatch_returned"]) == (
+        "refused", None, None)
+    assert _error(world, case.applicant, f"{path}/dispatch/resubmit", {}, 409)["code"] == "not_returned"
+
+
+def _migrate(app, revision: str) -> None:
+    """Down to `revision`, or up to head, as `flask db` does (as the owner: MIGRATION_DATABASE_URI)."""
+    from flask_migrate import downgrade, upgrade
+
+    db.session.remove()  # the test's own connection lets go of the tables first
+    directory = str(Path(__file__).resolve().parents[2] / "migrations")
+    (downgrade if revision != "head" else upgrade)(directory=directory, revision=revision)
+
+
+def _owner_update(app, placement_id: int, dispatch_state: str) -> None:
+    engine = owner_engine(app)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE placements SET dispatch_state = :s WHERE id = :id"),
+                         {"s": dispatch_state, "id": placement_id})
+    finally:
+        engine.dispose()
+
+
+def test_migration_0012_round_trips_a_returned_dispatch(world, seeded_app):
+    """Down to 0011: a returned dispatch is pending again (what the code before 0012 keeps, its chain still says
+    returned), and 0011's constraint refuses 'returned'. Up again: a placement whose chain is returned is
+    returned once more (so it can be resubmitted); one along its chain stays pending."""
+    case, instance_id = returned_dispatch(world)
+    _migrate(seeded_app, "0011")
+    assert _dispatch_state(case.placement_id) == "pending"
+    with pytest.raises(IntegrityError):
+        _owner_update(seeded_app, case.placement_id, "returned")
+    _migrate(seeded_app, "head")
+    assert _dispatch_state(case.placement_id) == "returned"
+    assert world.get(case.applicant, f"{KM}/placements/{case.placement_id}")["dispatch_returned"]["reason"] == (
+        "请补充全职到岗证明")
+    world.post(case.applicant, f"{KM}/placements/{case.placement_id}/dispatch/resubmit", {})
+    _migrate(seeded_app, "0011")
+    _migrate(seeded_app, "head")
+    assert _dispatch_state(case.placement_id) == "pending"  # in progress: nothing to backfill
+    assert _chain("kunming", instance_id)[:2] == ("in_progress", 2)
+
+
+@pytest.mark.postgres
+def test_migration_0012_moves_every_tenants_rows_when_the_owner_is_no_superuser(world, seeded_app):
+    """Forced row-level security holds for a table's owner: a migration role that is not a superuser (as in
+    production) sees no tenant's row unless 0012 lifts FORCE for its data UPDATEs (here the test's owner,
+    a superuser, hands the tables 0012 touches to such a role and migrates as it)."""
+    case, _ = returned_dispatch(world)
+    db.session.remove()
+    role = "grassroots_migrator_test"
+    with dbutil._admin_engine().connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar():
+            conn.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
+    engine = owner_engine(seeded_app)
+    try:
+        with engine.begin() as conn:
+            for table in ("placements", "chain_instances", "alembic_version"):
+                conn.execute(text(f'ALTER TABLE {table} OWNER TO "{role}"'))
+    finally:
+        engine.dispose()
+    owner = seeded_app.config["MIGRATION_DATABASE_URI"]
+    seeded_app.config["MIGRATION_DATABASE_URI"] = make_url(owner).set(username=role).render_as_string(
+        hide_password=False)
+    try:
+        _migrate(seeded_app, "0011")
+        assert _dispatch_state(case.placement_id) == "pending"
+        _migrate(seeded_app, "head")
+        assert _dispatch_state(case.placement_id) == "returned"
+    finally:
+        seeded_app.config["MIGRATION_DATABASE_URI"] = owner
+    engine = owner_engine(seeded_app)
+    try:
+        with engine.connect() as conn:  # and FORCE is back on both tables
+            assert conn.execute(text("SELECT bool_and(relforcerowsecurity) FROM pg_class "
+                                     "WHERE relname IN ('placements', 'chain_instances')")).scalar() is True
+    finally:
+        engine.dispose()
+
+
+def test_every_dispatch_state_has_its_labels_and_is_documented(world):
+    assert set(DISPATCH_LABELS) == set(DISPATCH_STATES)
+    assert all(label["zh"] and label["en"] for label in DISPATCH_LABELS.values())
+    doc = world.app.test_client().get("/api/v1/openapi.json").get_json()
+    dispatch = doc["components"]["schemas"]["PlacementOut"]["properties"]["dispatch"]["$ref"].rsplit("/", 1)[1]
+    assert doc["components"]["schemas"][dispatch]["properties"]["code"]["enum"] == list(DISPATCH_STATES)
 
 
 def test_a_dispatch_is_resubmitted_by_its_starter_only_and_invisible_elsewhere(world):
@@ -142,6 +280,7 @@ def test_a_dispatch_is_resubmitted_by_its_starter_only_and_invisible_elsewhere(w
     world.post(case.applicant, path, {"note": "x" * 2001}, 422)
     world.post(case.applicant, path, {"surprise": 1}, 422)
     assert _chain("kunming", instance_id) == before  # nothing moved
+    assert _dispatch_state(case.placement_id) == "returned"
     assert _audit("kunming", "placement.dispatch.resubmit") == []
 
 
@@ -326,10 +465,12 @@ def test_two_dispatch_resubmits_at_once_move_it_once(world, seeded_app):
             placements.resubmit_dispatch(db.session.get(Tenant, tenant.id), who,
                                          placements.get_placement(case.placement_id), "race")
 
+    assert _dispatch_state(case.placement_id) == "returned"
     assert _race(seeded_app, [resubmit, resubmit]) == [201, 409]
     state, round_, tasks = _chain("kunming", instance_id)
     assert (state, round_) == ("in_progress", 2)
     assert [t for t in tasks if t[0] == 2] == [(2, "sending_unit_selection", "pending")]
+    assert _dispatch_state(case.placement_id) == "pending"  # moved once, with the chain
     assert len(_audit("kunming", "placement.dispatch.resubmit")) == 1
     assert len(_audit("kunming", "workflow.resubmit")) == 1
 

@@ -6,11 +6,15 @@ Decided here:
 - A program with a `dispatch` chain (Kunming: 市人才工作领导小组办公室认可的全职选派) starts it with the placement;
   when that chain is approved, `recognised_by` is the office of its last approving step.
 - A decision record is stored at the start (stage `placement`, as of the start date) and on recognition.
-- A dispatch returned for revision stays `pending` (the chain says `returned`; `returns.returned_step`
-  tells which step and why) until whoever started it resubmits it: the chain's submitter, who signed the
-  agreement (the professional, or whoever recorded the signature of one without a login). The chain then
-  runs again from its first step, routed on the placement's facts as they are now; no decision is stored
-  until it is recognised.
+- `dispatch_state`: `none` (no dispatch chain), `pending` (along its chain), `returned` (returned for
+  revision: `returns.returned_step` tells which step and why), `recognised`, `refused` (rejected or
+  withdrawn). Only `recognised` is a recognition (it alone sets `recognised_by`, the fact the rules and the
+  subsidy read); `returned` is as unrecognised as `pending`. A returned dispatch waits for whoever started
+  it to resubmit it: the chain's submitter, who signed the agreement (the professional, or whoever
+  recorded the signature of one without a login). `returned` → `pending` is a conditional UPDATE in the
+  transaction of the chain's own resubmission, so two resubmits at once move it once. The chain then runs
+  again from its first step, routed on the placement's facts as they are now; no decision is stored until
+  it is recognised.
 - Assessments due: an annual one for every full service year from the pack's `from_year`; a term-end one
   for the last year of the agreed term and every full year from `term_end_every_full_years_from_year`
   (Lijiang 第十一条), where the program has one.
@@ -85,7 +89,8 @@ def start_placement(agreement: Agreement, app: Application, submitter_id: int) -
 
 
 def on_dispatch_complete(instance) -> None:
-    """workflow completion hook of the dispatch chain: recognised (by the office that approved last) or not."""
+    """workflow completion hook of the dispatch chain: recognised (by the office that approved last),
+    returned for revision, or refused (rejected, withdrawn)."""
     placement = db.session.execute(select(Placement).where(Placement.id == instance.subject_id)).scalar_one_or_none()
     if placement is None or placement.dispatch_instance_id != instance.id:
         return
@@ -99,6 +104,8 @@ def on_dispatch_complete(instance) -> None:
         as_of = max(china_today(), placement.start_date)
         decide(effective, placement.program_id, facts_for(placement, as_of), subject_type=SUBJECT,
                subject_id=placement.id, stage="recognition")
+    elif instance.state == "returned":
+        _set(placement, dispatch_state="returned")
     elif instance.state in ("rejected", "withdrawn"):
         _set(placement, dispatch_state="refused")
 
@@ -131,7 +138,16 @@ def resubmit_dispatch(tenant: Tenant, user, placement: Placement, note: str | No
     round_ = instance.round
     with acting_as(getattr(user, "username", None) or f"user:{user.id}", user.id):
         try:
-            # The transition is the chain's: one conditional UPDATE (state returned, submitter = the user).
+            # The placement's row first (returned → pending, conditional: it holds the row, so a second
+            # resubmit at once waits here and then finds it pending, 409), then the chain's own
+            # conditional UPDATE (state returned, submitter = the user), in the same transaction.
+            moved = db.session.execute(update(Placement).where(
+                Placement.id == placement.id, Placement.tenant_id == current_tenant_id(),
+                Placement.dispatch_instance_id == instance.id, Placement.dispatch_state == "returned")
+                .values(dispatch_state="pending").returning(Placement.id)
+                .execution_options(synchronize_session=False)).scalar_one_or_none()
+            if moved is None:
+                raise conflict("not_returned", "选派认可状态已变化，请刷新", "The dispatch recognition changed state; reload")
             resubmit_chain(instance.id, user, facts, context, commit=False)
             record("placement.dispatch.resubmit", target_type="placements", target_id=placement.id,
                    before={"dispatch": "returned", "round": round_},

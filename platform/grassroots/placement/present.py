@@ -33,7 +33,11 @@ STATE_LABELS: dict[str, dict[str, str]] = {
     "drafted": {"zh": "待服务人员签署", "en": "Awaiting the professional's signature"},
     "signing": {"zh": "签署中", "en": "Being signed"}, "signed": {"zh": "已签订", "en": "Signed"},
     "serving": {"zh": "服务中", "en": "Serving"}, "ended": {"zh": "已结束", "en": "Ended"},
+}
+# A placement's dispatch recognition (Kunming 八), one label per `Placement.dispatch_state`.
+DISPATCH_LABELS: dict[str, dict[str, str]] = {
     "none": {"zh": "无需认可", "en": "No recognition needed"}, "pending": {"zh": "待认可", "en": "Awaiting recognition"},
+    "returned": {"zh": "已退回修改", "en": "Returned for revision"},
     "recognised": {"zh": "已认可", "en": "Recognised"}, "refused": {"zh": "未获认可", "en": "Not recognised"},
 }
 VERDICT_LABELS = {"eligible": {"zh": "符合条件", "en": "Eligible"}, "ineligible": {"zh": "不符合条件", "en": "Not eligible"},
@@ -194,7 +198,7 @@ def placement_dict(placement: Placement, *, assessments: list[Assessment] | None
         "continuous": placement.continuous, "start_date": iso(placement.start_date),
         "planned_end_date": iso(placement.planned_end_date), "end_date": iso(placement.end_date),
         "end_reason": placement.end_reason, "recognised_by": placement.recognised_by,
-        "dispatch": state(placement.dispatch_state), "dispatch_instance_id": placement.dispatch_instance_id,
+        "dispatch": labelled(placement.dispatch_state, DISPATCH_LABELS), "dispatch_instance_id": placement.dispatch_instance_id,
         "application_id": placement.application_id, "agreement_id": placement.agreement_id,
         "pack_version_id": placement.pack_version_id, "created_at": iso(placement.created_at),
     }

@@ -7,6 +7,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from grassroots.api.schemas import StrictSchema
 from grassroots.converters import ID_MAX, ID_MIN
+from grassroots.placement.models.placements import DISPATCH_STATES
 
 FORM_DATA = {"description": "the pack form's fields by their schema keys (checked against its JSON Schema)"}
 CODE = validate.Length(min=1, max=64)
@@ -142,6 +143,15 @@ RETURNED = {"description": "while returned for revision: the step that returned 
 class Labelled(Schema):
     code = fields.String()
     label = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class DispatchState(Labelled):
+    """A placement's dispatch recognition (全职选派认可, Kunming 八)."""
+
+    code = fields.String(validate=validate.OneOf(DISPATCH_STATES), metadata={"description": (
+        "none (the program has no dispatch chain), pending (along its chain), returned (returned for revision: "
+        "waits for whoever signed the agreement to correct and resubmit it; `dispatch_returned` says why), "
+        "recognised, refused (rejected or withdrawn). Only recognised is a recognition.")})
 
 
 class DemandStepOut(Schema):
@@ -323,7 +333,7 @@ class PlacementOut(Schema):
     end_date = fields.String(allow_none=True)
     end_reason = fields.String(allow_none=True)
     recognised_by = fields.String(allow_none=True)
-    dispatch = fields.Nested(Labelled)
+    dispatch = fields.Nested(DispatchState)
     dispatch_instance_id = fields.Integer(allow_none=True)
     dispatch_returned = fields.Dict(allow_none=True, metadata=RETURNED)
     application_id = fields.Integer()

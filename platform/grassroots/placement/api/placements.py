@@ -28,7 +28,7 @@ def _placement_out(placement, full: bool = True) -> dict:
     if full:
         out["decisions"] = [decision_view(d, effective) for d in decisions_for(placements.SUBJECT, [placement.id])]
         out["dispatch_returned"] = (returned_step(placement.dispatch_instance_id)
-                                    if placement.dispatch_state == "pending" else None)
+                                    if placement.dispatch_state == "returned" else None)
     return out
 
 

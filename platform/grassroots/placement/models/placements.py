@@ -18,7 +18,7 @@ from grassroots.db.tenant_scope import TenantScoped
 from grassroots.placement.models._columns import JSONType, one_of, same_tenant
 
 PLACEMENT_STATES = ("serving", "ended")
-DISPATCH_STATES = ("none", "pending", "recognised", "refused")
+DISPATCH_STATES = ("none", "pending", "returned", "recognised", "refused")  # returned: migration 0012
 
 
 class Placement(TenantScoped, db.Model):

@@ -56,7 +56,7 @@ def _placement_context(placement) -> dict:
             "may_assess": can("assessment.record"), "today": today.isoformat(),
             "offices": packs.office_names(effective), "tag_labels": pack_labels(effective.pack),
             "dispatch_returned": returned_step(placement.dispatch_instance_id)
-            if placement.dispatch_state == "pending" else None}
+            if placement.dispatch_state == "returned" else None}
 
 
 @requires(VIEW)
