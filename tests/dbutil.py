@@ -55,11 +55,17 @@ def _admin_engine():
     return _admin
 
 
-def ensure_app_role() -> None:
+def ensure_role(name: str) -> None:
+    """An unprivileged login role, created once: two xdist workers starting together on a fresh server both
+    try, and the loser's CREATE ROLE fails with duplicate_object or, mid-race, unique_violation."""
     with _admin_engine().connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).scalar()
-        if not exists:
-            conn.execute(text(f'CREATE ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
+        conn.execute(text(
+            f'DO $$ BEGIN CREATE ROLE "{name}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; '
+            'EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$'))
+
+
+def ensure_app_role() -> None:
+    ensure_role(APP_ROLE)
 
 
 def migrate(url: str, backend: str, tmp_path: Path) -> None:

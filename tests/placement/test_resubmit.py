@@ -227,9 +227,7 @@ def test_migration_0012_moves_every_tenants_rows_when_the_owner_is_no_superuser(
     case, _ = returned_dispatch(world)
     db.session.remove()
     role = "grassroots_migrator_test"
-    with dbutil._admin_engine().connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar():
-            conn.execute(text(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'))
+    dbutil.ensure_role(role)
     engine = owner_engine(seeded_app)
     try:
         with engine.begin() as conn:
