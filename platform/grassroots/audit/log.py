@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.audit.chain import GENESIS, entry_hash, jsonable
 from grassroots.audit.models import PLATFORM_CHAIN, AuditEntry
-from grassroots.db import db, utcnow
+from grassroots.db import db, wallclock
 from grassroots.db.tenant_scope import CrossTenantWrite, peek_tenant_id, sync_pg_setting
 
 LOCK_NAMESPACE = 0x61756469  # "audi": the first key of the two-int advisory lock
@@ -92,7 +92,7 @@ def append(conn: Connection, tenant_id: int | None, entries: list[dict[str, Any]
     for entry in entries:
         seq += 1
         row = {
-            "chain": chain, "seq": seq, "tenant_id": tenant_id, "at": utcnow(),
+            "chain": chain, "seq": seq, "tenant_id": tenant_id, "at": wallclock(),
             "actor_user_id": user_id, "actor_label": label[:100], "action": entry["action"],
             "target_type": entry.get("target_type"),
             "target_id": None if entry.get("target_id") is None else str(entry["target_id"])[:64],

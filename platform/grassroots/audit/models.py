@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
-from grassroots.db import db, utcnow
+from grassroots.db import db, wallclock
 
 # None is stored as SQL NULL (not JSON 'null') so "no before" reads the same on both databases.
 AuditJSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
@@ -41,7 +41,7 @@ class AuditEntry(db.Model):
     chain: Mapped[int] = mapped_column()
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="RESTRICT"), index=True)
     seq: Mapped[int] = mapped_column()
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=wallclock)
     # No foreign key: a user's later deletion must not rewrite (and so break) the chain.
     actor_user_id: Mapped[int | None] = mapped_column()
     actor_label: Mapped[str] = mapped_column(String(100))

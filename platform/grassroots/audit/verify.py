@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from grassroots.audit.chain import GENESIS, anchor_key, entry_hash, mac
 from grassroots.audit.models import PLATFORM_CHAIN, AuditEntry
-from grassroots.db import db, utcnow
+from grassroots.db import db, wallclock
 from grassroots.db.tenant_scope import tenant_context
 from grassroots.tenancy.models import Tenant
 
@@ -167,7 +167,7 @@ def write_anchor(reports: list[ChainReport]) -> Path:
     path = anchor_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"written_at": utcnow().isoformat(), "chains": heads, "mac": mac(key, heads)},
+    tmp.write_text(json.dumps({"written_at": wallclock().isoformat(), "chains": heads, "mac": mac(key, heads)},
                               ensure_ascii=False, indent=1))
     os.chmod(tmp, 0o600)
     tmp.replace(path)

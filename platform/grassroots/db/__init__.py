@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -24,6 +27,27 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-def utcnow() -> datetime:
-    """Aware UTC now; stored as naive UTC so SQLite and PostgreSQL compare alike."""
+# How far the record clock runs behind the wall clock: zero except while the demo tells a case's history.
+_lag: ContextVar[timedelta] = ContextVar("grassroots_record_clock_lag", default=timedelta(0))
+
+
+def wallclock() -> datetime:
+    """The real UTC now, naive: for what must never be told in the past (the audit log)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def utcnow() -> datetime:
+    """When a record happens: UTC now, stored naive so SQLite and PostgreSQL compare alike."""
+    return wallclock() - _lag.get()
+
+
+@contextmanager
+def recorded_at(moment: datetime) -> Iterator[None]:
+    """Stamp what happens inside as from `moment` (naive UTC; it keeps ticking, so order is kept): the demo
+    builds a case's past through the real services, and a 2023 placement's application must read as filed
+    before it. Only record timestamps move; dates the rules read (today in China) and the audit log do not."""
+    token = _lag.set(max(wallclock() - moment, timedelta(0)))
+    try:
+        yield
+    finally:
+        _lag.reset(token)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -31,7 +31,8 @@ from sqlalchemy import select
 from grassroots.db import db
 from grassroots.db.tenant_scope import tenant_context
 from grassroots.errors import UserError
-from grassroots.placement.demo import act_in_turn, add_staff, as_person, claim_year, user_named
+from grassroots.placement.demo import act_in_turn, add_staff, as_person, claim_year, on_day, user_named
+from grassroots.policy.dates import china_today
 from grassroots.subsidy import batches
 from grassroots.subsidy.compile import claimed, compile_roster
 from grassroots.subsidy.idempotency import fingerprint, run_once
@@ -88,20 +89,26 @@ def _once(slug: str, username: str, path: str, body: dict, operation: Callable[[
 
 
 def _pay(slug: str, claim: Claim, roster: Roster, year: int) -> str:
-    batch_id = _once(slug, claim.compiler, "/batches", {"roster_id": roster.id, "note": f"{year} 年度补贴"},
-                     lambda u: batches.create_batch(roster.id, u, f"{year} 年度补贴").id)
-    _once(slug, claim.approver, f"/batches/{batch_id}/approve", {}, lambda u: batches.approve_batch(batch_id, u).id)
+    """Prepared in late February of the year after, approved two days later, paid in early March."""
+    with on_day(date(year + 1, 2, 24)):
+        batch_id = _once(slug, claim.compiler, "/batches", {"roster_id": roster.id, "note": f"{year} 年度补贴"},
+                         lambda u: batches.create_batch(roster.id, u, f"{year} 年度补贴").id)
+    with on_day(date(year + 1, 2, 26)):
+        _once(slug, claim.approver, f"/batches/{batch_id}/approve", {}, lambda u: batches.approve_batch(batch_id, u).id)
     reference = claim.reference.format(year=year, batch=batch_id)
-    _once(slug, claim.approver, f"/batches/{batch_id}/pay", {"reference": reference},
-          lambda u: batches.pay_batch(batch_id, u, reference).id)
+    with on_day(date(year + 1, 3, 3)):
+        _once(slug, claim.approver, f"/batches/{batch_id}/pay", {"reference": reference},
+              lambda u: batches.pay_batch(batch_id, u, reference).id)
     batch = batches.get_batch(batch_id)
     return (f"{slug}: batch #{batch.id} for roster #{roster.id} prepared by {claim.compiler}, approved and paid by "
             f"{claim.approver}: {batch.paid_count} payment(s), {yuan(batch.paid_fen)} yuan, reference {batch.reference}")
 
 
 def _claim(slug: str, claim: Claim, year: int) -> list[str]:
+    # compiled after the year closes; a claim the demo leaves in review was compiled a fortnight ago
+    compiled = date(year + 1, 1, 8) if claim.approver else china_today() - timedelta(days=14)
     try:
-        with as_person(claim.compiler):
+        with as_person(claim.compiler), on_day(compiled):
             made = compile_roster(claim.payer, year, user_named(claim.compiler))
     except UserError as exc:
         if exc.code != "nothing_to_compile":
@@ -109,7 +116,7 @@ def _claim(slug: str, claim: Claim, year: int) -> list[str]:
         return [f"{slug}: nothing of {claim.payer} falls due in {year}; no roster"]
     out = []
     for roster in made:
-        act_in_turn(roster.chain_instance_id, *claim.reviewers)
+        act_in_turn(roster.chain_instance_id, *claim.reviewers, day=compiled + timedelta(days=5), every=6)
         db.session.refresh(roster)
         out.append(f"{slug}: {year} roster #{roster.id} 《{(roster.title or {}).get('zh', '')}》 for {claim.payer}: "
                    f"{roster.line_count} line(s), {yuan(roster.total_fen)} yuan, compiled by {claim.compiler}")
