@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
-from grassroots.db import db
+from grassroots.db import db, utcnow
+from grassroots.db.tenant_scope import tenant_context
 from grassroots.tenancy.models import Unit
 from grassroots.workflow import hooks
+from grassroots.workflow.models import ChainTask
 from tests.conftest import login
 from tests.db.factories import count_queries
-from tests.workflow.conftest import YL_HOSPITAL, do, member, pending, start, user
+from tests.workflow.conftest import YL_HOSPITAL, do, member, pending, start, tenant, user
 
 API = "/api/v1/t/lijiang"
 
@@ -59,6 +62,21 @@ def test_the_inbox_lists_the_task_with_its_step_and_act_forms(seeded_client, cou
     assert "待办" in seeded_client.get("/t/lijiang/").get_data(as_text=True)  # the nav entry
     english = seeded_client.get("/t/lijiang/inbox?lang=en").get_data(as_text=True)
     assert "Own unit approves" in english
+
+
+def test_the_inbox_says_when_each_task_arrived_and_how_long_it_has_waited(seeded_client, county_case):
+    login(seeded_client, county_case["unit"])
+    task = pending("lijiang", county_case["instance"])[0]
+    fresh = seeded_client.get("/t/lijiang/inbox").get_data(as_text=True)
+    assert 'data-waiting="0"' in fresh and "今天" in fresh
+    opened = datetime(2026, 3, 1, 17, 30)  # UTC: 2 March 01:30 in Beijing
+    with tenant_context(tenant("lijiang").id, db.session):
+        db.session.execute(update(ChainTask).where(ChainTask.id == task.id).values(opened_at=opened))
+        db.session.commit()
+    html = seeded_client.get("/t/lijiang/inbox").get_data(as_text=True)
+    waited = (utcnow() - opened).days
+    assert "2026-03-02 01:30" in html and f'data-waiting="{waited}"' in html and f"已等待 {waited} 天" in html
+    assert f"waiting {waited} days" in seeded_client.get("/t/lijiang/inbox?lang=en").get_data(as_text=True)
 
 
 def test_acting_through_the_page(seeded_client, county_case):

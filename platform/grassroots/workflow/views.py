@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from grassroots.db import utcnow
 from grassroots.errors import UserError
 from grassroots.i18n import t, tr
 from grassroots.tenancy.access import can, member_required, requires
@@ -30,6 +31,9 @@ def _page(template: str, **context):
 @member_required
 def inbox():
     items = inbox_for(current_user, g.tenant)
+    now = utcnow()
+    for item in items:  # how long it has waited here: what a county officer sorts a morning's work by
+        item["waiting_days"] = max((now - item["opened_at"]).days, 0) if item.get("opened_at") else None
     return _page("workflow/inbox.html", items=items, scopes=scope_names(items))
 
 
