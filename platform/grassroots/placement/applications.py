@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from grassroots.db import db, utcnow
@@ -74,14 +74,11 @@ def readable(user, tenant: Tenant, app: Application) -> Application:
     return app
 
 
-def list_applications(user, tenant: Tenant, *, state: str | None = None, program: str | None = None,
-                      limit: int = 200) -> list[Application]:
-    """Applications the user reaches (own, filed by them, or within their offices' scope), newest first.
+PER_PAGE = 50  # a list page's rows; the next page is known by fetching one more (no COUNT query)
+MAX_PAGE = 10_000
 
-    One query with the applicant, units and decision joined, plus the scope lookup (at most three)."""
-    query = (select(Application).options(joinedload(Application.person), joinedload(Application.unit),
-                                         joinedload(Application.service_unit), joinedload(Application.decision))
-             .order_by(Application.id.desc()).limit(limit))
+
+def _reachable(query, user, tenant: Tenant, state: str | None = None, program: str | None = None):
     reach = reach_of(user, tenant, reading=True)
     if not reach.everywhere:
         units = reach.unit_ids or {-1}
@@ -91,7 +88,26 @@ def list_applications(user, tenant: Tenant, *, state: str | None = None, program
         query = query.where(Application.state == state)
     if program:
         query = query.where(Application.program_id == program)
-    return list(db.session.execute(query).unique().scalars())
+    return query
+
+
+def count_applications(user, tenant: Tenant, state: str) -> int:
+    """How many applications in `state` the user reaches (the tenant home's cards)."""
+    return db.session.execute(_reachable(select(func.count(Application.id)), user, tenant, state)).scalar_one()
+
+
+def list_applications(user, tenant: Tenant, *, state: str | None = None, program: str | None = None, page: int = 1,
+                      per_page: int | None = None) -> tuple[list[Application], bool]:
+    """One page of the applications the user reaches (own, filed by them, or within their offices' scope),
+    newest first, and whether another follows.
+
+    One query with the applicant, units and decision joined, plus the scope lookup (at most three)."""
+    query = _reachable(select(Application).options(
+        joinedload(Application.person), joinedload(Application.unit), joinedload(Application.service_unit),
+        joinedload(Application.decision)).order_by(Application.id.desc()), user, tenant, state, program)
+    page, per_page = min(max(page, 1), MAX_PAGE), per_page or PER_PAGE
+    rows = list(db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().scalars())
+    return rows[:per_page], len(rows) > per_page
 
 
 def submission_of(app: Application) -> FormSubmission | None:

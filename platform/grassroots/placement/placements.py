@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from grassroots.audit.log import acting_as, record
@@ -198,22 +198,58 @@ def readable(user, tenant: Tenant, placement: Placement) -> Placement:
     return placement
 
 
-def list_placements(user, tenant: Tenant, *, state: str | None = None, program: str | None = None,
-                    limit: int = 500) -> list[Placement]:
-    """Placements the user reaches, newest first: one query (people and units joined) plus the scope."""
-    query = _loaded().order_by(Placement.start_date.desc(), Placement.id.desc()).limit(limit)
+PER_PAGE = 50  # a list page's rows; the next page is known by fetching one more (no COUNT query)
+MAX_PAGE = 10_000
+ASSESSMENTS_PER_PAGE = 200
+
+
+def _reachable(query, user, tenant: Tenant):
+    """Only placements the user reaches: of their offices' units (original or service), or their own case."""
     reach = reach_of(user, tenant, reading=True)
-    if not reach.everywhere:
-        units = reach.unit_ids or {-1}
-        own = select(Application.id).where(or_(Application.applicant_user_id == user.id,
-                                               Application.submitted_by == user.id))
-        query = query.where(or_(Placement.original_unit_id.in_(units), Placement.service_unit_id.in_(units),
-                                Placement.application_id.in_(own)))
+    if reach.everywhere:
+        return query
+    units = reach.unit_ids or {-1}
+    own = select(Application.id).where(or_(Application.applicant_user_id == user.id,
+                                           Application.submitted_by == user.id))
+    return query.where(or_(Placement.original_unit_id.in_(units), Placement.service_unit_id.in_(units),
+                           Placement.application_id.in_(own)))
+
+
+def list_placements(user, tenant: Tenant, *, state: str | None = None, program: str | None = None, page: int = 1,
+                    per_page: int | None = None) -> tuple[list[Placement], bool]:
+    """One page of the placements the user reaches, newest first, and whether another follows: one query
+    (people and units joined) plus the scope. Every row is reachable page by page, however many there are."""
+    query = _reachable(_loaded().order_by(Placement.start_date.desc(), Placement.id.desc()), user, tenant)
     if state:
         query = query.where(Placement.state == state)
     if program:
         query = query.where(Placement.program_id == program)
-    return list(db.session.execute(query).unique().scalars())
+    page, per_page = min(max(page, 1), MAX_PAGE), per_page or PER_PAGE
+    rows = list(db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().scalars())
+    return rows[:per_page], len(rows) > per_page
+
+
+def count_placements(user, tenant: Tenant, state: str) -> int:
+    """How many placements in `state` the user reaches (the tenant home's cards)."""
+    query = _reachable(select(func.count(Placement.id)), user, tenant).where(Placement.state == state)
+    return db.session.execute(query).scalar_one()
+
+
+def list_assessments(user, tenant: Tenant, *, placement_id: int | None = None, page: int = 1,
+                     per_page: int | None = None) -> tuple[list[tuple[Assessment, Placement]], bool]:
+    """One page of the assessments of the placements the user reaches (of one placement, given its id: 404 or
+    403 as for the placement itself), with their placements, by placement and year."""
+    query = select(Assessment, Placement).join(Placement, Placement.id == Assessment.placement_id)
+    if placement_id is not None:
+        readable(user, tenant, get_placement(placement_id))
+        query = query.where(Assessment.placement_id == placement_id)
+    else:
+        query = _reachable(query, user, tenant)
+    page, per_page = min(max(page, 1), MAX_PAGE), per_page or ASSESSMENTS_PER_PAGE
+    query = query.order_by(Placement.start_date.desc(), Placement.id.desc(), Assessment.year_no, Assessment.kind,
+                           Assessment.id).limit(per_page + 1).offset((page - 1) * per_page)
+    rows = [(row.Assessment, row.Placement) for row in db.session.execute(query)]
+    return rows[:per_page], len(rows) > per_page
 
 
 def assessments_of(placement_ids: list[int]) -> dict[int, list[Assessment]]:

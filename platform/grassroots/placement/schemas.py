@@ -7,6 +7,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from grassroots.api.schemas import StrictSchema
 from grassroots.converters import ID_MAX, ID_MIN
+from grassroots.placement.models.applications import APPLICATION_STATES
 from grassroots.placement.models.placements import DISPATCH_STATES
 
 FORM_DATA = {"description": "the pack form's fields by their schema keys (checked against its JSON Schema)"}
@@ -19,6 +20,10 @@ class Query(Schema):
 
     class Meta:
         unknown = EXCLUDE
+
+
+PAGE = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000),
+                      metadata={"description": "the page (50 rows a page, newest first); `has_next` says if one follows"})
 
 
 class PostingQuery(Query):
@@ -45,7 +50,8 @@ class PostingResubmit(StrictSchema):
 
 class ApplicationQuery(Query):
     program = fields.String(validate=CODE)
-    state = fields.String(validate=validate.Length(max=16))
+    state = fields.String(validate=validate.OneOf(APPLICATION_STATES))
+    page = PAGE
 
 
 class ApplicationCreate(StrictSchema):
@@ -87,6 +93,7 @@ class Empty(StrictSchema):
 class PlacementQuery(Query):
     program = fields.String(validate=CODE)
     state = fields.String(validate=validate.OneOf(("serving", "ended")))
+    page = PAGE
 
 
 class FactsQuery(Query):
@@ -101,6 +108,8 @@ class PlacementEnd(StrictSchema):
 
 class AssessmentQuery(Query):
     placement_id = fields.Integer(validate=ID)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000),
+                          metadata={"description": "the page (200 assessments a page); `has_next` says if one follows"})
 
 
 class AssessmentCreate(StrictSchema):
@@ -254,6 +263,8 @@ class ApplicationOut(Schema):
 
 class ApplicationList(Schema):
     applications = fields.List(fields.Nested(ApplicationOut))
+    page = fields.Integer()
+    has_next = fields.Boolean()
 
 
 class AgreementOut(Schema):
@@ -297,6 +308,8 @@ class AssessmentOut(Schema):
 
 class AssessmentList(Schema):
     assessments = fields.List(fields.Nested(AssessmentOut))
+    page = fields.Integer()
+    has_next = fields.Boolean()
 
 
 class ExtensionOut(Schema):
@@ -349,6 +362,8 @@ class PlacementOut(Schema):
 
 class PlacementList(Schema):
     placements = fields.List(fields.Nested(PlacementOut))
+    page = fields.Integer()
+    has_next = fields.Boolean()
 
 
 class FactsOut(Schema):

@@ -16,6 +16,9 @@ from grassroots.web.nav import NAV
 
 # (tenant) -> list of {"id", "name": {zh, en}, "kind", "summary"?}; set by the packs module.
 program_lister: list[Callable] = []
+# (user, tenant) -> list of {"key", "label": {zh, en}, "count", "url"}: what waits for this person here, from
+# the modules that hold the work (the inbox, the applications and placements), so the web shell imports none.
+work_counters: list[Callable] = []
 
 
 def tenant_nav():
@@ -67,7 +70,8 @@ def tenant_home():
     for lister in program_lister:
         programs = lister(g.tenant)
     children = g.tenant.children
-    return render_template("web/tenant_home.html", programs=programs, children=children)
+    work = [card for counter in work_counters for card in counter(current_user, g.tenant)]
+    return render_template("web/tenant_home.html", programs=programs, children=children, work=work)
 
 
 @operator_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from grassroots.extensions import api
+from grassroots.web import views as web_views
 from grassroots.web.nav import add_nav
 from grassroots.workflow import views
 from grassroots.workflow.api import blp as api_blp
@@ -21,3 +22,5 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(api_blp)
     add_nav("workflow_web.inbox", "program.view", "待办", "Inbox")
     add_nav("workflow_web.unassigned", "member.manage", "无人办理事项", "Unassigned tasks")
+    if views.home_counter not in web_views.work_counters:
+        web_views.work_counters.insert(0, views.home_counter)

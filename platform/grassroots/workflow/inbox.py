@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from grassroots.accounts.models import Membership
 from grassroots.db import db, utcnow
@@ -86,6 +86,20 @@ def inbox_for(user, tenant) -> list[dict[str, Any]]:
         now = utcnow()
         return hooks.label_items([task_item(r.ChainTask, r.chain_id, r.definition, r.subject_type, r.subject_id,
                                             lookups, now) for r in rows])
+
+
+def inbox_count(user, tenant) -> int:
+    """How many tasks wait in `user`'s inbox (as `inbox_for`, without describing them)."""
+    with tenant_context(tenant.id, db.session):
+        where = _covered(coverage_of(memberships_of(user.id, tenant.id)))
+        if where is None:
+            return 0
+        query = (select(func.count()).select_from(ChainTask)
+                 .join(ChainInstance, and_(ChainInstance.id == ChainTask.instance_id,
+                                           ChainInstance.tenant_id == ChainTask.tenant_id))
+                 .where(ChainTask.state == "pending", ChainInstance.state == "in_progress", where,
+                        ChainInstance.submitter_user_id != user.id))
+        return db.session.execute(query).scalar_one()
 
 
 def unassigned_tasks(tenant) -> list[dict[str, Any]]:

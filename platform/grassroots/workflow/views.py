@@ -16,7 +16,7 @@ from grassroots.i18n import t, tr
 from grassroots.tenancy.access import can, member_required, requires
 from grassroots.tenancy.permissions import offices_for
 from grassroots.workflow.history import instance_history
-from grassroots.workflow.inbox import inbox_for, unassigned_tasks
+from grassroots.workflow.inbox import inbox_count, inbox_for, unassigned_tasks
 from grassroots.workflow.labels import INSTANCE_STATES, OUTCOMES, template_labels
 from grassroots.workflow.scopes import scope_names
 from grassroots.workflow.transitions import act
@@ -26,6 +26,12 @@ FORM_OUTCOMES = tuple(OUTCOMES)
 
 def _page(template: str, **context):
     return render_template(template, offices=offices_for(g.tenant), **template_labels(), **context)
+
+
+def home_counter(user, tenant) -> list[dict]:
+    """The tenant home's 待办 card."""
+    return [{"key": "inbox", "label": {"zh": "待办事项", "en": "Tasks in my inbox"}, "count": inbox_count(user, tenant),
+             "url": url_for("workflow_web.inbox", tenant=tenant.slug)}]
 
 
 @member_required

@@ -33,9 +33,10 @@ class Applications(ApiView):
     @blp.arguments(s.ApplicationQuery, location="query")
     @blp.response(200, s.ApplicationList)
     def get(self, args: dict):
-        """Applications you reach: your own, those you filed, those within your offices' scope."""
-        rows = applications.list_applications(user(), g.tenant, state=args.get("state"), program=args.get("program"))
-        return {"applications": [application_dict(a) for a in rows]}
+        """Applications you reach: your own, those you filed, those within your offices' scope (50 a page)."""
+        rows, has_next = applications.list_applications(user(), g.tenant, state=args.get("state"),
+                                                         program=args.get("program"), page=args["page"])
+        return {"applications": [application_dict(a) for a in rows], "page": args["page"], "has_next": has_next}
 
     @requires(VIEW)
     @blp.arguments(s.ApplicationCreate)

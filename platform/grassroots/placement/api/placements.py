@@ -42,8 +42,9 @@ class Placements(ApiView):
     @blp.arguments(s.PlacementQuery, location="query")
     @blp.response(200, s.PlacementList)
     def get(self, args: dict):
-        """Placements you reach, with their assessments and what is due (a constant number of queries)."""
-        rows = placements.list_placements(user(), g.tenant, state=args.get("state"), program=args.get("program"))
+        """Placements you reach, with their assessments and what is due (50 a page; a constant number of queries)."""
+        rows, has_next = placements.list_placements(user(), g.tenant, state=args.get("state"),
+                                                    program=args.get("program"), page=args["page"])
         ids = [p.id for p in rows]
         done, exts = placements.assessments_of(ids), extensions.extensions_of(ids)
         today = china_today()
@@ -58,7 +59,7 @@ class Placements(ApiView):
             out.append(placement_dict(p, assessments=done[p.id], extensions=exts[p.id], effective=effective,
                                       due=placements.due_assessments(program, p, done[p.id], today),
                                       served=placements.served_full_years(p, today)))
-        return {"placements": out}
+        return {"placements": out, "page": args["page"], "has_next": has_next}
 
 
 @blp.route("/placements/<id:placement_id>")
@@ -118,12 +119,17 @@ class Assessments(ApiView):
     @blp.arguments(s.AssessmentQuery, location="query")
     @blp.response(200, s.AssessmentList)
     def get(self, args: dict):
-        """Assessments of the placements you reach (of one, with `placement_id`)."""
-        rows = placements.list_placements(user(), g.tenant)
-        ids = [p.id for p in rows if args.get("placement_id") in (None, p.id)]
-        done = placements.assessments_of(ids)
-        effective = packs.pinned(g.tenant, rows[0]) if rows else None
-        return {"assessments": [assessment_dict(a, effective) for i in ids for a in done[i]]}
+        """Assessments of the placements you reach (of one, with `placement_id`), 200 a page."""
+        rows, has_next = placements.list_assessments(user(), g.tenant, placement_id=args.get("placement_id"),
+                                                     page=args["page"])
+        packs_by_version: dict = {}
+        out = []
+        for assessment, placement in rows:
+            key = (placement.pack_version_id, repr(placement.ancestors or []))
+            if key not in packs_by_version:
+                packs_by_version[key] = packs.pinned(g.tenant, placement)
+            out.append(assessment_dict(assessment, packs_by_version[key]))
+        return {"assessments": out, "page": args["page"], "has_next": has_next}
 
     @requires("assessment.record")
     @blp.arguments(s.AssessmentCreate)

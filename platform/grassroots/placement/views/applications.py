@@ -15,14 +15,17 @@ from grassroots.placement import agreements, applicants, applications, matching,
 from grassroots.placement import program as packs
 from grassroots.placement.decisions import decisions_for
 from grassroots.placement.errors import forbidden
+from grassroots.placement.models.applications import APPLICATION_STATES
 from grassroots.placement.present import agreement_dict, application_dict, decision_view, posting_dict
 from grassroots.placement.views.common import (
     VIEW,
     field_errors,
+    list_args,
     page,
     problems,
     program_choice,
     programs_in_force,
+    state_choices,
     units_in_reach,
     user,
 )
@@ -31,9 +34,11 @@ from grassroots.tenancy.access import can, requires
 
 @requires(VIEW)
 def applications_page():
-    rows = applications.list_applications(user(), g.tenant)
+    state, number = list_args(APPLICATION_STATES)
+    rows, has_next = applications.list_applications(user(), g.tenant, state=state, page=number)
     return page("applications.html", applications=[application_dict(a) for a in rows],
-                 may_apply=can("application.create") or can("placement.manage"))
+                 may_apply=can("application.create") or can("placement.manage"),
+                 filter_state=state, states=state_choices(APPLICATION_STATES), page_no=number, has_next=has_next)
 
 
 def _application_form(program: dict | None) -> dict | None:

@@ -39,6 +39,18 @@ def problems(exc: UserError) -> list[dict]:
     return exc.errors or [{"path": "/", "code": exc.code, "message": exc.message}]
 
 
+def list_args(states: tuple[str, ...]) -> tuple[str | None, int]:
+    """A list page's `state` filter (one of `states`, else none) and `page` (1..10,000, else 1)."""
+    state = request.args.get("state") or None
+    raw = request.args.get("page", "")
+    page = int(raw) if raw.isdigit() and 1 <= int(raw) <= 10_000 else 1
+    return (state if state in states else None), page
+
+
+def state_choices(states: tuple[str, ...]) -> list[dict]:
+    return [{"code": code, "label": STATE_LABELS[code]} for code in states]
+
+
 def parse_date(value: str | None) -> date | None:
     try:
         return date.fromisoformat((value or "").strip())

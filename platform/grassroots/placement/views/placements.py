@@ -16,15 +16,26 @@ from grassroots.placement import assessments, extensions, placements
 from grassroots.placement import program as packs
 from grassroots.placement.access import reach_of
 from grassroots.placement.decisions import decisions_for
+from grassroots.placement.models.placements import PLACEMENT_STATES
 from grassroots.placement.present import decision_view, extension_dict, placement_dict
 from grassroots.placement.returns import returned_step
-from grassroots.placement.views.common import VIEW, field_errors, page, parse_date, problems, user
+from grassroots.placement.views.common import (
+    VIEW,
+    field_errors,
+    list_args,
+    page,
+    parse_date,
+    problems,
+    state_choices,
+    user,
+)
 from grassroots.tenancy.access import can, requires
 
 
 @requires(VIEW)
 def placements_page():
-    rows = placements.list_placements(user(), g.tenant)
+    state, number = list_args(PLACEMENT_STATES)
+    rows, has_next = placements.list_placements(user(), g.tenant, state=state, page=number)
     ids = [p.id for p in rows]
     done, exts = placements.assessments_of(ids), extensions.extensions_of(ids)
     today, programs, out = china_today(), {}, []
@@ -37,7 +48,8 @@ def placements_page():
         out.append(placement_dict(p, assessments=done[p.id], extensions=exts[p.id], effective=effective,
                                   due=placements.due_assessments(program, p, done[p.id], today),
                                   served=placements.served_full_years(p, today)))
-    return page("placements.html", placements=out)
+    return page("placements.html", placements=out, filter_state=state, states=state_choices(PLACEMENT_STATES),
+                page_no=number, has_next=has_next)
 
 
 def _placement_context(placement) -> dict:
