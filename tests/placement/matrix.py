@@ -37,6 +37,8 @@ FOREIGN_BODIES: dict[str, dict] = {
     "placement_api.ExtensionResubmit": {"reason": "isolation matrix"},
     "placement_api.DispatchResubmit": {"note": "isolation matrix"},
     "placement_api.PostingResubmit": {"note": "isolation matrix"},
+    "placement_api.PostingClose": {"reason": "isolation matrix"},
+    "placement.posting_close": {"reason": "isolation matrix"},
 }
 
 
@@ -88,8 +90,8 @@ def samples(object_sample: Callable[[str], object]) -> dict:
 
 _ENDPOINTS = {
     "posting_id": ("posting", ("placement_api.PostingById", "placement_api.PostingPublish",
-                               "placement_api.PostingResubmit", "placement.posting", "placement.posting_publish",
-                               "placement.posting_resubmit")),
+                               "placement_api.PostingResubmit", "placement_api.PostingClose", "placement.posting",
+                               "placement.posting_publish", "placement.posting_resubmit", "placement.posting_close")),
     "application_id": ("application", ("placement_api.ApplicationById", "placement_api.ApplicationFile",
                                        "placement_api.ApplicationSubmit", "placement_api.ApplicationResubmit",
                                        "placement.application", "placement.application_edit",

@@ -223,7 +223,8 @@ def test_migration_0012_round_trips_a_returned_dispatch(world, seeded_app):
 def test_migration_0012_moves_every_tenants_rows_when_the_owner_is_no_superuser(world, seeded_app):
     """Forced row-level security holds for a table's owner: a migration role that is not a superuser (as in
     production) sees no tenant's row unless 0012 lifts FORCE for its data UPDATEs (here the test's owner,
-    a superuser, hands the tables 0012 touches to such a role and migrates as it)."""
+    a superuser, hands the tables 0012 touches to such a role and migrates as it; and those the later
+    migrations undo on the way down: 0013's postings, whose new key refers to users (REFERENCES granted))."""
     case, _ = returned_dispatch(world)
     db.session.remove()
     role = "grassroots_migrator_test"
@@ -231,8 +232,9 @@ def test_migration_0012_moves_every_tenants_rows_when_the_owner_is_no_superuser(
     engine = owner_engine(seeded_app)
     try:
         with engine.begin() as conn:
-            for table in ("placements", "chain_instances", "alembic_version"):
+            for table in ("placements", "chain_instances", "alembic_version", "postings"):
                 conn.execute(text(f'ALTER TABLE {table} OWNER TO "{role}"'))
+            conn.execute(text(f'GRANT REFERENCES ON users TO "{role}"'))
     finally:
         engine.dispose()
     owner = seeded_app.config["MIGRATION_DATABASE_URI"]

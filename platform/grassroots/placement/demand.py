@@ -15,7 +15,9 @@ What each part means for the posting (docs/placement.md § Demand report):
 - Returned by any step: the posting stays published (the county's publication stands); whoever published
   it corrects the 需求信息表 if need be and resubmits, and the chain runs again from its first step.
 - Rejected by any step: the demand is not taken into the report, so the posting is closed (no new
-  matches; agreements already made stand).
+  matches; agreements already made stand), its closed_by/close_reason the rejecting officer and reason.
+- Closed by its managing officer (postings.close) while the report is still along its chain: the report is
+  withdrawn in the same act (by its submitter, the publisher; anyone else is refused).
 - Approved (the last step done): the posting is part of the province-wide compilation; nothing else
   changes.
 The chain's own rules hold throughout: routing, scopes, inboxes, one conditional UPDATE per act,
@@ -30,7 +32,7 @@ from sqlalchemy import select, update
 
 from grassroots.accounts.models import User
 from grassroots.audit.log import acting_as, record
-from grassroots.db import db
+from grassroots.db import db, utcnow
 from grassroots.db.tenant_scope import current_tenant_id
 from grassroots.errors import UserError
 from grassroots.forms.models import FormSubmission
@@ -39,6 +41,7 @@ from grassroots.placement import program as packs
 from grassroots.placement.errors import conflict, forbidden, invalid_many, prefixed
 from grassroots.placement.matching import taken
 from grassroots.placement.models import Posting
+from grassroots.placement.models.postings import CLOSE_REASON_MAX
 from grassroots.placement.orgs import Areas
 from grassroots.placement.postings import (
     SUBJECT,
@@ -150,12 +153,15 @@ def on_chain_complete(instance: ChainInstance) -> None:
     posting = db.session.execute(select(Posting).where(Posting.id == instance.subject_id)).scalar_one_or_none()
     if posting is None or posting.chain_instance_id != instance.id:
         return
-    reason = db.session.execute(select(ChainTask.reason).where(
+    rejected = db.session.execute(select(ChainTask.reason, ChainTask.acted_by).where(
         ChainTask.instance_id == instance.id, ChainTask.round == instance.round, ChainTask.state == "rejected")
-        .order_by(ChainTask.id.desc()).limit(1)).scalar_one_or_none()
+        .order_by(ChainTask.id.desc()).limit(1)).first()
+    reason, rejected_by = (rejected.reason, rejected.acted_by) if rejected is not None else (None, None)
     closed = db.session.execute(update(Posting).where(
         Posting.id == posting.id, Posting.tenant_id == current_tenant_id(), Posting.state == "published",
-        Posting.chain_instance_id == instance.id).values(state="closed").returning(Posting.id)
+        Posting.chain_instance_id == instance.id).values(
+            state="closed", closed_at=utcnow(), closed_by=rejected_by,
+            close_reason=(reason or "")[:CLOSE_REASON_MAX] or None).returning(Posting.id)
         .execution_options(synchronize_session=False)).scalar_one_or_none()
     if closed is not None:
         record("placement.posting.close", target_type="postings", target_id=posting.id,

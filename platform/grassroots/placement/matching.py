@@ -110,8 +110,8 @@ def match(tenant: Tenant, user, application_id: int, posting_id: int, post_name:
     # never overfilled). Everything below runs in this transaction, under this lock, up to the commit.
     posting = _locked_posting(posting.id)
     if posting.state == "closed":
-        raise conflict("posting_closed", "该岗位需求已关闭（需求上报未获通过），不能再匹配",
-                       "The posting is closed (its demand report was rejected); nothing more can be matched to it")
+        raise conflict("posting_closed", "该岗位需求已关闭，不能再匹配",
+                       "The posting is closed; nothing more can be matched to it")
     if posting.state != "published":
         raise conflict("posting_not_published", "该岗位需求尚未发布，不能匹配", "The posting is not published yet; it cannot be matched")
     if taken(posting.id) >= posting.headcount:

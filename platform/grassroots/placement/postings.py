@@ -2,7 +2,9 @@
 and publishes them; the city sees all its counties' postings, the province all its cities' (roll-up).
 
 Who: `posting.manage` within a scope covering the demanding unit (a county HR bureau its county's
-units). Published postings are seen by every member with `program.view`; drafts by their managers only.
+units); the same officers close a published posting whose posts are filled or no longer needed (`close`,
+with a reason, withdrawing its demand report if they reported it and it is still under review). Published
+postings are seen by every member with `program.view`; drafts by their managers only.
 
 Publishing a posting of a program whose pack names a demand chain (`chains.demand`) also reports it up
 that chain (workflow.start_chain, the publisher its submitter, in the same transaction): Lijiang's
@@ -19,7 +21,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from grassroots.audit.log import record
+from grassroots.accounts.models import User
+from grassroots.audit.log import acting_as, record
 from grassroots.db import db, utcnow
 from grassroots.db.tenant_scope import tenant_context
 from grassroots.forms.services import submit as submit_form
@@ -30,9 +33,11 @@ from grassroots.placement import program as packs
 from grassroots.placement.access import reach_of
 from grassroots.placement.errors import conflict, forbidden, invalid, invalid_many, not_found, prefixed
 from grassroots.placement.models import Posting
+from grassroots.placement.models.postings import CLOSE_REASON_MAX
 from grassroots.placement.orgs import Areas, unit_by_code
 from grassroots.tenancy.models import Tenant
 from grassroots.workflow.engine import start_chain
+from grassroots.workflow.engine import withdraw as withdraw_chain
 from grassroots.workflow.models import ChainInstance
 
 MANAGE = frozenset({"posting.manage"})
@@ -125,7 +130,7 @@ def create_posting(tenant: Tenant, user, program_id: str, unit_code: str, data: 
 
 def get_posting(posting_id: int) -> Posting:
     found = db.session.execute(select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county),
-                                                       joinedload(Posting.chain_instance))
+                                                       joinedload(Posting.chain_instance), _closer())
                                .where(Posting.id == posting_id)).unique().scalar_one_or_none()
     if found is None:
         raise not_found("没有该岗位需求", "No such posting")
@@ -194,6 +199,65 @@ def publish(tenant: Tenant, user, posting: Posting) -> Posting:
     return posting
 
 
+OPEN_REPORT = ("in_progress", "returned")  # a demand report still along its chain (withdrawable by its submitter)
+
+
+def close(tenant: Tenant, user, posting: Posting, reason: str | None) -> Posting:
+    """published → closed, by a manager covering its unit (the check publish makes), with a reason; commits.
+
+    403 outside the officer's reach; 422 at `/reason` without one (or over CLOSE_REASON_MAX characters);
+    409 `posting_not_published` unless published (a draft is simply left; a closed posting stays closed:
+    one conditional UPDATE, so two closes move it once). A demand report still along its chain (in
+    progress, or returned for revision) is withdrawn in the same transaction when the officer is its
+    submitter (workflow.withdraw allows the submitter only); anyone else is refused with 409
+    `demand_report_in_progress` and nothing changes. Matches already made stand; no new one is made."""
+    if not reach_of(user, tenant, MANAGE).covers(posting.unit_id):
+        raise forbidden("not_in_scope", "该单位不在您的管辖范围内", "This unit is outside your scope")
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise invalid("/reason", "required", "请填写关闭原因", "Give the reason for closing the posting")
+    if len(reason) > CLOSE_REASON_MAX:
+        raise invalid("/reason", "max_length", f"关闭原因不能超过 {CLOSE_REASON_MAX} 个字",
+                      f"The reason can be at most {CLOSE_REASON_MAX} characters")
+    with acting_as(getattr(user, "username", None) or f"user:{user.id}", user.id):
+        try:
+            # The report first, then the posting (the order a rejecting act takes: chain, then its completion
+            # hook's close), so a close and an act on the report queue rather than deadlock.
+            report = None
+            instance = (db.session.get(ChainInstance, posting.chain_instance_id, populate_existing=True)
+                        if posting.chain_instance_id is not None else None)
+            if instance is not None and instance.state in OPEN_REPORT and posting.state == "published":
+                if instance.submitter_user_id != user.id:
+                    raise conflict("demand_report_in_progress",
+                                   "该岗位需求的上报仍在审核中，只有发布（上报）该岗位需求的人可以关闭它并撤回上报",
+                                   "The posting's demand report is still under review; only whoever published "
+                                   "(and so reported) the posting can close it and withdraw the report")
+                withdraw_chain(instance.id, user, reason, commit=False)
+                report = "withdrawn"
+            moved = db.session.execute(update(Posting).where(Posting.id == posting.id, Posting.state == "published")
+                                       .values(state="closed", closed_at=utcnow(), closed_by=user.id,
+                                               close_reason=reason)
+                                       .returning(Posting.id).execution_options(synchronize_session=False)
+                                       ).scalar_one_or_none()
+            if moved is None:
+                raise conflict("posting_not_published", "只有发布中的岗位需求可以关闭",
+                               "Only a published posting can be closed")
+            record("placement.posting.close", target_type="postings", target_id=posting.id,
+                   before={"state": "published"},
+                   after={"state": "closed", "chain_instance_id": posting.chain_instance_id, "report": report},
+                   note=reason)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+    return get_posting(posting.id)
+
+
+def _closer():
+    """Who closed a posting: their name only."""
+    return joinedload(Posting.closer).load_only(User.id, User.display_name)
+
+
 def _report_state():
     """Lists show the demand report's state only (its chain row, without the chain's snapshot)."""
     return joinedload(Posting.chain_instance).load_only(ChainInstance.id, ChainInstance.state, ChainInstance.round,
@@ -203,7 +267,7 @@ def _report_state():
 def list_postings(user, tenant: Tenant, *, state: str | None = None, year: int | None = None,
                   program: str | None = None) -> list[Posting]:
     """The tenant's postings the user may see, newest first (one query, units and counties joined)."""
-    query = (select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county), _report_state())
+    query = (select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county), _report_state(), _closer())
              .order_by(Posting.year.desc(), Posting.id.desc()))
     reach = reach_of(user, tenant, MANAGE)
     if not reach.everywhere:

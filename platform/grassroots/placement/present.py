@@ -85,8 +85,10 @@ def report_summary(posting: Posting) -> dict | None:
 
 
 def posting_dict(posting: Posting, taken: int | None = None, tenant_slug: str | None = None,
-                 report: dict | None = None) -> dict:
-    """`report`: the demand report's progress (demand.report_detail) for one posting; lists get its summary."""
+                 report: dict | None = None, staff: bool = False) -> dict:
+    """`report`: the demand report's progress (demand.report_detail) for one posting; lists get its summary.
+    `staff` (HR offices and overseers, demand.HANDLERS): who closed the posting and why, as for who acted on
+    its report (a rejection's closing reason is the rejecting officer's); everyone sees when."""
     out = {"id": posting.id, "program": posting.program_id, "year": posting.year, "state": state(posting.state),
            "unit": unit_ref(posting.unit),
            "county": {"code": posting.county.code, "name": {"zh": posting.county.name_zh,
@@ -95,7 +97,12 @@ def posting_dict(posting: Posting, taken: int | None = None, tenant_slug: str | 
            "posts": list(posting.posts or []), "headcount": posting.headcount, "submission_id": posting.submission_id,
            "pack_version_id": posting.pack_version_id, "created_at": iso(posting.created_at),
            "published_at": iso(posting.published_at), "chain_instance_id": posting.chain_instance_id,
-           "demand_report": report if report is not None else report_summary(posting)}
+           "demand_report": report if report is not None else report_summary(posting),
+           "closed_at": iso(posting.closed_at)}
+    if staff:
+        out["closed_by"] = ({"id": posting.closed_by, "name": posting.closer.display_name if posting.closer else None}
+                            if posting.closed_by is not None else None)
+        out["close_reason"] = posting.close_reason
     if taken is not None:
         out["open_places"] = max(posting.headcount - taken, 0)
     if tenant_slug:

@@ -48,6 +48,12 @@ class PostingResubmit(StrictSchema):
                          metadata={"description": "what was corrected (kept in the audit log)"})
 
 
+class PostingClose(StrictSchema):
+    reason = fields.String(required=True, metadata={
+        "description": "why the posting is closed (its posts filled, or no longer needed): required, at most 500 "
+                       "characters (a blank or longer one is refused with 422 at `/reason`)"})
+
+
 class ApplicationQuery(Query):
     program = fields.String(validate=CODE)
     state = fields.String(validate=validate.OneOf(APPLICATION_STATES))
@@ -215,6 +221,13 @@ class PostingOut(Schema):
     demand_report = fields.Nested(DemandReportOut, allow_none=True, metadata={
         "description": "the demand report up the program's `chains.demand` (Lijiang 第三条), started when the posting "
                        "is published; null for a draft or a program without one. Lists carry its state only"})
+    closed_at = fields.String(allow_none=True, metadata={"description": "when the posting was closed (by its managing "
+                                                                        "officer, or by its demand report's rejection)"})
+    closed_by = fields.Dict(allow_none=True, metadata={"description": "{id, name} of whoever closed it (the rejecting "
+                                                                      "officer for a rejected report); to HR offices "
+                                                                      "and overseers only"})
+    close_reason = fields.String(allow_none=True, metadata={"description": "why it was closed; to HR offices and "
+                                                                           "overseers only"})
 
 
 class PostingList(Schema):

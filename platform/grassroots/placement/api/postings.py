@@ -20,8 +20,13 @@ def posting_out(posting, with_places: bool = True) -> dict:
     report = None
     if posting.chain_instance_id is not None:
         offices = packs.office_names(postings.pack_of(g.tenant, posting))
-        report = demand.report_detail(posting, offices, staff=any(can(p) for p in demand.HANDLERS))
-    return posting_dict(posting, matching.taken(posting.id) if with_places else None, report=report)
+        report = demand.report_detail(posting, offices, staff=staff())
+    return posting_dict(posting, matching.taken(posting.id) if with_places else None, report=report, staff=staff())
+
+
+def staff() -> bool:
+    """HR offices and overseers see who acted on a report and why, and who closed a posting and why."""
+    return any(can(p) for p in demand.HANDLERS)
 
 
 @blp.route("/postings")
@@ -36,7 +41,7 @@ class Postings(ApiView):
         rollup = [{"tenant": child.slug, "name": {"zh": child.name_zh, "en": child.name_en},
                    "postings": [posting_dict(p, tenant_slug=child.slug) for p in found]}
                   for child, found in postings.rollup(g.tenant, year=args.get("year"), program=args.get("program"))]
-        return {"postings": [posting_dict(p) for p in rows], "rollup": rollup}
+        return {"postings": [posting_dict(p, staff=staff()) for p in rows], "rollup": rollup}
 
     @requires("posting.manage")
     @blp.arguments(s.PostingCreate)
@@ -76,6 +81,25 @@ class PostingPublish(ApiView):
         postings.publish(g.tenant, user(), postings.get_posting(posting_id))
         db.session.commit()
         return posting_out(postings.get_posting(posting_id), with_places=False)
+
+
+@blp.route("/postings/<id:posting_id>/close")
+class PostingClose(ApiView):
+    @requires("posting.manage")
+    @blp.arguments(s.PostingClose)
+    @blp.response(200, s.PostingOut)
+    @blp.alt_response(403, description="The posting's unit is outside your scope")
+    @blp.alt_response(404, description="No such posting in this jurisdiction")
+    @blp.alt_response(409, description="Not published (`posting_not_published`: a draft is simply left, a closed "
+                                       "posting stays closed), or its demand report is still under review and you "
+                                       "did not report it (`demand_report_in_progress`); nothing changes")
+    @blp.alt_response(422, description="No reason (blank), or one over 500 characters, at `/reason`; nothing changes")
+    def post(self, body: dict, posting_id: int):
+        """published → closed, its posts filled or no longer needed, with the reason: no new matches (agreements
+        already made stand). A demand report still under review is withdrawn by the same act when you reported
+        it (you published the posting); otherwise the close is refused."""
+        posting = postings.close(g.tenant, user(), postings.get_posting(posting_id), body["reason"])
+        return posting_out(posting, with_places=False)
 
 
 @blp.route("/postings/<id:posting_id>/resubmit")

@@ -13,6 +13,7 @@ from grassroots.db.tenant_scope import TenantScoped
 from grassroots.placement.models._columns import JSONType, one_of, same_tenant
 
 POSTING_STATES = ("draft", "published", "closed")
+CLOSE_REASON_MAX = 500
 
 
 class Posting(TenantScoped, db.Model):
@@ -52,6 +53,11 @@ class Posting(TenantScoped, db.Model):
     published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column()
     chain_instance_id: Mapped[int | None] = mapped_column(index=True)  # the demand report (migration 0011)
+    # published → closed (migration 0013): by a managing officer (postings.close), or by the demand report's
+    # rejection (demand.on_chain_complete: the rejecting officer and their reason).
+    closed_at: Mapped[datetime | None] = mapped_column()
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    close_reason: Mapped[str | None] = mapped_column(String(CLOSE_REASON_MAX))
 
     unit = relationship("Unit", viewonly=True,
         primaryjoin="and_(foreign(Posting.tenant_id) == Unit.tenant_id, "
@@ -62,3 +68,4 @@ class Posting(TenantScoped, db.Model):
     chain_instance = relationship("ChainInstance", viewonly=True,
         primaryjoin="and_(foreign(Posting.tenant_id) == ChainInstance.tenant_id, "
                     "foreign(Posting.chain_instance_id) == ChainInstance.id)")
+    closer = relationship("User", viewonly=True, foreign_keys=[closed_by])

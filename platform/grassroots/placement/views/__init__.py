@@ -24,6 +24,7 @@ from grassroots.placement.views.placements import (
     placements_page,
 )
 from grassroots.placement.views.postings import (
+    posting_close,
     posting_new,
     posting_page,
     posting_publish,
@@ -38,6 +39,7 @@ RULES = [
     ("/t/<tenant>/postings/<id:posting_id>", "posting", posting_page, ["GET"]),
     ("/t/<tenant>/postings/<id:posting_id>/publish", "posting_publish", posting_publish, ["POST"]),
     ("/t/<tenant>/postings/<id:posting_id>/resubmit", "posting_resubmit", posting_resubmit, ["GET", "POST"]),
+    ("/t/<tenant>/postings/<id:posting_id>/close", "posting_close", posting_close, ["POST"]),
     ("/t/<tenant>/applications", "applications", applications_page, ["GET"]),
     ("/t/<tenant>/applications/new", "application_new", application_new, ["GET", "POST"]),
     ("/t/<tenant>/applications/<id:application_id>", "application", application_page, ["GET"]),

@@ -1,5 +1,5 @@
 """Pages of demand postings: the list (with child jurisdictions' roll-up), the 需求信息表, publishing, the
-demand report's progress on the posting page and the returned report's correction (resubmit)."""
+demand report's progress on the posting page, the returned report's correction (resubmit) and closing."""
 
 from __future__ import annotations
 
@@ -74,18 +74,41 @@ def _report(posting) -> tuple[dict | None, dict]:
     return demand.report_detail(posting, offices, staff=any(can(p) for p in demand.HANDLERS)), offices
 
 
+def _posting_page(posting, close_errors: list[dict] | None = None, close_reason: str = "", status: int = 200):
+    may_manage = can("posting.manage") and reach_of(user(), g.tenant, frozenset({"posting.manage"})).covers(posting.unit_id)
+    report, offices = _report(posting)
+    returned = (report or {}).get("returned")
+    staff = any(can(p) for p in demand.HANDLERS)
+    return page("posting.html", posting=posting_dict(posting, matching.taken(posting.id), report=report, staff=staff),
+                may_manage=may_manage, report=report, offices=offices,
+                may_resubmit=bool(returned) and posting.state == "published"
+                and posting.chain_instance.submitter_user_id == user().id,
+                close_errors=close_errors or [], close_reason=close_reason), status
+
+
 @requires(VIEW)
 def posting_page(posting_id: int):
     posting = postings.get_posting(posting_id)
     if not postings.may_see(user(), g.tenant, posting):
         raise forbidden("draft", "该岗位需求尚未发布", "This posting is not published")
-    may_manage = can("posting.manage") and reach_of(user(), g.tenant, frozenset({"posting.manage"})).covers(posting.unit_id)
-    report, offices = _report(posting)
-    returned = (report or {}).get("returned")
-    return page("posting.html", posting=posting_dict(posting, matching.taken(posting.id), report=report),
-                may_manage=may_manage, report=report, offices=offices,
-                may_resubmit=bool(returned) and posting.state == "published"
-                and posting.chain_instance.submitter_user_id == user().id)
+    return _posting_page(posting)
+
+
+@requires("posting.manage")
+def posting_close(posting_id: int):
+    """The managing officer closes a published posting, with a reason; a refusal they can fix (no reason, not
+    published, a report under review that is not theirs) comes back on the posting page."""
+    posting = postings.get_posting(posting_id)
+    reason = request.form.get("reason", "")
+    try:
+        postings.close(g.tenant, user(), posting, reason)
+    except UserError as exc:
+        if exc.status not in (409, 422):
+            raise
+        db.session.rollback()
+        return _posting_page(postings.get_posting(posting_id), problems(exc), reason, exc.status)
+    flash(t("岗位需求已关闭。", "The posting is closed."), "success")
+    return redirect(url_for("placement.posting", posting_id=posting_id), 303)
 
 
 @requires("posting.manage")
