@@ -75,6 +75,23 @@ def test_computing_again_adds_nothing_and_amounts_are_integer_fen(seeded_app):
     assert all(type(a) is int for a in amounts)
 
 
+def _decision_ids(placement_id: int) -> list[int]:
+    with tenant_context(tenant("lijiang").id, db.session):
+        return list(db.session.execute(select(DecisionRecord.id).where(
+            DecisionRecord.subject_type == "placement", DecisionRecord.subject_id == placement_id,
+            DecisionRecord.stage == "entitlement").order_by(DecisionRecord.id)).scalars())
+
+
+def test_computing_again_from_the_same_facts_keeps_one_decision_record(seeded_app):
+    """The timeline shows one 补贴核定 per thing that changed, not one per click of 重新核定."""
+    pid = lijiang_placement()
+    first, _rows = _compute(pid)
+    again, _rows = _compute(pid)
+    assert again.decisions == first.decisions and _decision_ids(pid) == first.decisions
+    later, _rows = _compute(pid, date(2026, 1, 5))  # another as-of date: other facts, a record of its own
+    assert _decision_ids(pid) == first.decisions + later.decisions and later.decisions != first.decisions
+
+
 def test_the_batch_path_stores_what_the_full_trace_stores(seeded_app):
     one, many = lijiang_placement(name="甲"), lijiang_placement(name="乙")
     _outcome, rows_one = _compute(one)

@@ -16,6 +16,7 @@ Keys and writes:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +31,7 @@ from grassroots.errors import UserError
 from grassroots.packs.effective import Effective
 from grassroots.placement.decisions import decide
 from grassroots.placement.facts import facts_for, facts_for_many
-from grassroots.placement.models import Placement
+from grassroots.placement.models import DecisionRecord, Placement
 from grassroots.placement.program import pinned
 from grassroots.policy import EvaluationInputError, evaluate_batch
 from grassroots.policy.money import fen_to_str, parse_money, to_fen
@@ -167,11 +168,29 @@ def _apply(rows: list[dict], stored: dict[tuple[str, int], Entitlement], as_of: 
         (out.voided if moved.scalar_one_or_none() else out.frozen).append(old.id)
 
 
+def _same_decision(placement: Placement, effective: Effective, facts: dict) -> DecisionRecord | None:
+    """The placement's latest 补贴核定 record when it was made under this very pack (text hash and parents)
+    from these very facts: the engine is deterministic, so its answer stands and is not stored twice."""
+    latest = db.session.execute(select(DecisionRecord).where(
+        DecisionRecord.subject_type == "placement", DecisionRecord.subject_id == placement.id,
+        DecisionRecord.stage == STAGE).order_by(DecisionRecord.id.desc()).limit(1)).scalar_one_or_none()
+    if latest is None or latest.pack_hash != effective.hash or list(latest.ancestors or []) != list(effective.ancestors):
+        return None
+    return latest if _canonical(latest.facts) == _canonical(facts) else None
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
 def _decide(tenant: Tenant, placement: Placement, effective: Effective, facts: dict, user: Any,
             stored: dict[tuple[str, int], Entitlement], as_of: date, out: Outcome) -> None:
-    """Full trace, decision record, then the rows from exactly that answer."""
-    decision, _verdict = decide(effective, placement.program_id, facts, subject_type="placement",
-                                subject_id=placement.id, stage=STAGE, user=user)
+    """Full trace, decision record (the last one again when nothing it rests on changed: computing twice
+    on a day writes one record), then the rows from exactly that answer."""
+    decision = _same_decision(placement, effective, facts)
+    if decision is None:
+        decision, _verdict = decide(effective, placement.program_id, facts, subject_type="placement",
+                                    subject_id=placement.id, stage=STAGE, user=user)
     out.decisions.append(decision.id)
     answer = decision.answer
     payments = (answer.get("payments") or []) if answer.get("eligible") is True else []
