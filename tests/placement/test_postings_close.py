@@ -276,3 +276,22 @@ def test_migration_0013_round_trips(offices, seeded_app):
     assert _row("kunming", first) == ("closed", None, None, None)
     _close(world, KM_OFFICER, f"{KM}/postings/{second}", {"reason": REASON}, 200)
     assert _row("kunming", second)[3] == REASON
+
+
+def test_the_province_rollup_keeps_filled_postings_and_leaves_out_unreported_ones(offices):
+    """A posting closed once filled stays in the province's picture of the year's demand, marked closed; one
+    whose demand report was rejected, or withdrawn by its close, never reached the province (第三条)."""
+    world = offices
+    filled = _publish_wumeng(world)["id"]
+    _close(world, KM_OFFICER, f"{KM}/postings/{filled}", {"reason": REASON}, 200)
+    rejected = _publish_labo(world)["id"]
+    world.act_pending("lijiang", CITY, "reject", "该单位不属乡镇企事业单位", subject=("placement_posting", rejected))
+    withdrawn = _publish_labo(world)["id"]
+    _close(world, PUBLISHER, f"{LJ}/postings/{withdrawn}", {"reason": REASON}, 200)
+    reported = _publish_labo(world)["id"]
+    rollup = {r["tenant"]: {p["id"]: p for p in r["postings"]}
+              for r in world.get(PROVINCE, "/api/v1/t/yunnan/postings")["rollup"]}
+    assert rollup["kunming"][filled]["state"]["code"] == "closed"
+    assert reported in rollup["lijiang"] and rejected not in rollup["lijiang"] and withdrawn not in rollup["lijiang"]
+    page = world.client(PROVINCE).get("/t/yunnan/postings").get_data(as_text=True)
+    assert f'data-posting="{filled}"' in page and f'data-posting="{rejected}"' not in page

@@ -18,8 +18,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import aliased, joinedload
 
 from grassroots.accounts.models import User
 from grassroots.audit.log import acting_as, record
@@ -295,13 +295,22 @@ def descendants(tenant: Tenant) -> list[Tenant]:
 
 
 def rollup(tenant: Tenant, *, year: int | None = None, program: str | None = None) -> list[tuple[Tenant, list[Posting]]]:
-    """The published postings of every tenant below `tenant`, each read in its own tenant context (both
-    isolation walls apply as for the child itself; nothing is switched off). One query per tenant."""
+    """The reported postings of every tenant below `tenant`, each read in its own tenant context (both
+    isolation walls apply as for the child itself; nothing is switched off). One query per tenant.
+
+    Reported: published, or closed by its officer once its posts were filled (the year's demand was real and
+    stays in the year's picture, marked closed); not a posting whose demand report was rejected or
+    withdrawn, which never reached the province (第三条)."""
     out = []
     for child in descendants(tenant):
         with tenant_context(child.id, db.session):
+            report = aliased(ChainInstance)
             query = (select(Posting).options(joinedload(Posting.unit), joinedload(Posting.county), _report_state())
-                     .where(Posting.state == "published").order_by(Posting.year.desc(), Posting.id.desc()))
+                     .outerjoin(report, and_(report.id == Posting.chain_instance_id,
+                                             report.tenant_id == Posting.tenant_id))
+                     .where(Posting.state.in_(("published", "closed")),
+                            or_(report.id.is_(None), report.state.not_in(("rejected", "withdrawn"))))
+                     .order_by(Posting.year.desc(), Posting.id.desc()))
             if year:
                 query = query.where(Posting.year == year)
             if program:
