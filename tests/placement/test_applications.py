@@ -72,7 +72,12 @@ def test_a_returned_application_is_corrected_and_resubmitted(world):
     apply(world, case)
     world.act_pending("lijiang", "lj_nl_hospital", "return", "请补充服务意向岗位", subject=("placement_application", case.app_id))
     returned = world.get(case.applicant, f"{BASE}/applications/{case.app_id}")
-    assert returned["state"]["code"] == "returned"
+    assert returned["state"]["code"] == "returned" and returned["rejected"] is None
+    assert (returned["returned"]["step_id"], returned["returned"]["reason"]) == ("unit_approval", "请补充服务意向岗位")
+    # the applicant reads why on the application's own page, above the button that corrects it
+    page = world.client(case.applicant).get(f"/t/lijiang/applications/{case.app_id}").get_data(as_text=True)
+    assert '<span data-testid="return-reason">请补充服务意向岗位</span>' in page
+    assert page.index('data-testid="returned"') < page.index('data-testid="edit"')
     world.post(case.applicant, f"{BASE}/applications/{case.app_id}/submit", {}, 409)  # not a draft
     world.post("lj_nl_hospital", f"{BASE}/applications/{case.app_id}/resubmit", {}, 403)  # only whoever filed it
     again = world.post(case.applicant, f"{BASE}/applications/{case.app_id}/resubmit",
@@ -93,7 +98,11 @@ def test_a_rejected_application_stays_rejected(world):
     world.act_pending("lijiang", "lj_nl_hospital", subject=("placement_application", case.app_id))
     world.act_pending("lijiang", "lj_nl_health_bureau", "reject", "本单位人员紧缺，暂不同意",
                       subject=("placement_application", case.app_id))
-    assert world.get(case.applicant, f"{BASE}/applications/{case.app_id}")["state"]["code"] == "rejected"
+    rejected = world.get(case.applicant, f"{BASE}/applications/{case.app_id}")
+    assert rejected["state"]["code"] == "rejected" and rejected["returned"] is None
+    assert (rejected["rejected"]["step_id"], rejected["rejected"]["reason"]) == ("supervisor_approval", "本单位人员紧缺，暂不同意")
+    page = world.client(case.applicant).get(f"/t/lijiang/applications/{case.app_id}").get_data(as_text=True)
+    assert '<span data-testid="reject-reason">本单位人员紧缺，暂不同意</span>' in page and 'data-testid="edit"' not in page
     world.post(case.applicant, f"{BASE}/applications/{case.app_id}/resubmit", {"data": case.data}, 409)
     world.put(case.applicant, f"{BASE}/applications/{case.app_id}", {"data": case.data}, 409)
     assert world.get("lj_county_hr_ninglang", f"{BASE}/inbox")["tasks"] == []

@@ -16,14 +16,27 @@ from grassroots.workflow.models import ChainInstance, ChainTask
 
 def returned_step(instance_id: int | None) -> dict[str, Any] | None:
     """{round, step_id, step_name, office, reason, returned_at, resubmit_by} of a returned chain, else None."""
+    return _ending_step(instance_id, "returned")
+
+
+def rejected_step(instance_id: int | None) -> dict[str, Any] | None:
+    """The same of a rejected chain (`rejected_at` for `returned_at`): who said no, and why."""
+    found = _ending_step(instance_id, "rejected")
+    if found is not None:
+        found["rejected_at"] = found.pop("returned_at")
+        found.pop("resubmit_by")
+    return found
+
+
+def _ending_step(instance_id: int | None, state: str) -> dict[str, Any] | None:
     if instance_id is None:
         return None
     row = db.session.execute(
         select(ChainTask, ChainInstance.definition, ChainInstance.submitter_user_id)
         .join(ChainInstance, and_(ChainInstance.id == ChainTask.instance_id,
                                   ChainInstance.tenant_id == ChainTask.tenant_id))
-        .where(ChainTask.instance_id == instance_id, ChainInstance.state == "returned",
-               ChainTask.round == ChainInstance.round, ChainTask.state == "returned")
+        .where(ChainTask.instance_id == instance_id, ChainInstance.state == state,
+               ChainTask.round == ChainInstance.round, ChainTask.state == state)
         .order_by(ChainTask.id.desc()).limit(1)).first()
     if row is None:
         return None

@@ -274,6 +274,13 @@ class ApplicationOut(Schema):
     decisions = fields.List(fields.Nested(DecisionOut))
 
 
+class ApplicationDetail(ApplicationOut):
+    returned = fields.Dict(allow_none=True, metadata=RETURNED)
+    rejected = fields.Dict(allow_none=True, metadata={
+        "description": "when rejected along its chain: the step that rejected it (step_id, step_name, office), the "
+                       "reason and rejected_at; else null (a rejected application stays rejected)"})
+
+
 class ApplicationList(Schema):
     applications = fields.List(fields.Nested(ApplicationOut))
     page = fields.Integer()

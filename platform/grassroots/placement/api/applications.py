@@ -12,6 +12,7 @@ from grassroots.placement import schemas as s
 from grassroots.placement.api.base import VIEW, blp, user
 from grassroots.placement.decisions import decisions_for
 from grassroots.placement.present import agreement_dict, application_dict, decision_view
+from grassroots.placement.returns import rejected_step, returned_step
 from grassroots.tenancy.access import requires
 
 
@@ -24,6 +25,8 @@ def _application_out(app) -> dict:
         placements.Placement.application_id == app.id)).scalar_one_or_none()
     out["placement_id"] = placement
     out["decisions"] = [decision_view(d, effective) for d in decisions_for(applications.SUBJECT, [app.id])]
+    out["returned"] = returned_step(app.chain_instance_id) if app.state == "returned" else None
+    out["rejected"] = rejected_step(app.chain_instance_id) if app.state == "rejected" else None
     return out
 
 
@@ -40,7 +43,7 @@ class Applications(ApiView):
 
     @requires(VIEW)
     @blp.arguments(s.ApplicationCreate)
-    @blp.response(201, s.ApplicationOut)
+    @blp.response(201, s.ApplicationDetail)
     def post(self, body: dict):
         """Open an application (draft) on the program's application form: your own, or as HR for someone."""
         app = applications.create(g.tenant, user(), body["program"], body["data"], None, body.get("unit_code"),
@@ -51,7 +54,7 @@ class Applications(ApiView):
 @blp.route("/applications/<id:application_id>")
 class ApplicationById(ApiView):
     @requires(VIEW)
-    @blp.response(200, s.ApplicationOut)
+    @blp.response(200, s.ApplicationDetail)
     def get(self, application_id: int):
         """One application with its decisions (reasons and cites), agreement and placement."""
         app = applications.readable(user(), g.tenant, applications.get_application(application_id))
@@ -59,7 +62,7 @@ class ApplicationById(ApiView):
 
     @requires(VIEW)
     @blp.arguments(s.ApplicationData)
-    @blp.response(200, s.ApplicationOut)
+    @blp.response(200, s.ApplicationDetail)
     def put(self, body: dict, application_id: int):
         """New form data for a draft or returned application (by whoever filed it)."""
         app = applications.get_application(application_id)
@@ -71,7 +74,7 @@ class ApplicationById(ApiView):
 class ApplicationFile(ApiView):
     @requires(VIEW)
     @blp.arguments(s.FileUpload, location="files")
-    @blp.response(200, s.ApplicationOut)
+    @blp.response(200, s.ApplicationDetail)
     def post(self, files: dict, application_id: int, slot: str):
         """Upload one required attachment (the form's attachment id: id_card, ...): type and size checked."""
         app = applications.get_application(application_id)
@@ -83,7 +86,7 @@ class ApplicationFile(ApiView):
 class ApplicationSubmit(ApiView):
     @requires(VIEW)
     @blp.arguments(s.ApplicationData)
-    @blp.response(200, s.ApplicationOut)
+    @blp.response(200, s.ApplicationDetail)
     @blp.alt_response(422, description="Invalid form, or not eligible: each reason with its cite (code `ineligible`)")
     def post(self, body: dict, application_id: int):
         """Submit: the form in full, the applicant's eligibility (stored as a decision), the approval chain."""
@@ -96,7 +99,7 @@ class ApplicationSubmit(ApiView):
 class ApplicationResubmit(ApiView):
     @requires(VIEW)
     @blp.arguments(s.ApplicationData)
-    @blp.response(200, s.ApplicationOut)
+    @blp.response(200, s.ApplicationDetail)
     def post(self, body: dict, application_id: int):
         """Resubmit a returned application (corrected data); the chain starts again from its first step."""
         app = applications.get_application(application_id)

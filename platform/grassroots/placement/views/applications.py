@@ -17,6 +17,7 @@ from grassroots.placement.decisions import decisions_for
 from grassroots.placement.errors import forbidden
 from grassroots.placement.models.applications import APPLICATION_STATES
 from grassroots.placement.present import agreement_dict, application_dict, decision_view, posting_dict
+from grassroots.placement.returns import rejected_step, returned_step
 from grassroots.placement.views.common import (
     VIEW,
     field_errors,
@@ -108,7 +109,9 @@ def _application_context(app) -> dict:
             "decisions": [decision_view(d, effective) for d in decisions_for(applications.SUBJECT, [app.id])],
             "agreement": agreement_dict(agreement) if agreement else None, "placement_id": placement_id,
             "may_edit": app.submitted_by == user().id and app.state in ("draft", "returned"),
-            "open_postings": open_postings}
+            "open_postings": open_postings, "offices": packs.office_names(effective),
+            "returned": returned_step(app.chain_instance_id) if app.state == "returned" else None,
+            "rejected": rejected_step(app.chain_instance_id) if app.state == "rejected" else None}
 
 
 @requires(VIEW)
