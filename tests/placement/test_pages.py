@@ -53,6 +53,14 @@ def test_every_step_has_its_page(world):
     assert "到基层服务人员" in _page(world, "lj_county_hr_ninglang", f"{T}/placements")
     page = _page(world, "lj_service_unit", f"{T}/placements/{case.placement_id}")
     assert "合格（称职）" in page and "第2年年度考核" in page  # recorded, and what is due next
+    # Each office is offered only the assessment the pack gives it: the service unit the annual one (第十条),
+    # county HR the term-end appraisal (第十一条); the professional may ask for an extension.
+    assert 'data-record="annual"' in page and 'data-record="term_end"' not in page
+    county = _page(world, "lj_county_hr_ninglang", f"{T}/placements/{case.placement_id}")
+    assert 'data-record="term_end"' in county and 'data-record="annual"' not in county and "结束服务" in county
+    assert '<span data-due="annual-2">' in county and '<span data-due="annual-2">' not in page  # a link for its office only
+    own = _page(world, case.applicant, f"{T}/placements/{case.placement_id}")
+    assert 'data-testid="extend"' in own and "data-record=" not in own
     page = _page(world, "lj_county_hr_ninglang", f"{T}/people/{person}/timeline")
     assert "所在单位批准" in page and "《丽江市鼓励专业技术人员到基层服务暂行办法》第四条" in page
     page = _page(world, case.applicant, f"{T}/decisions/{decision}")

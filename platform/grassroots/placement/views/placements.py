@@ -65,7 +65,12 @@ def _placement_context(placement) -> dict:
             "decisions": [decision_view(d, effective) for d in decisions_for(placements.SUBJECT, [placement.id])],
             "may_manage": reach_of(user(), g.tenant, frozenset({"placement.manage"})).covers(
                 placement.service_unit_id, placement.original_unit_id),
-            "may_assess": can("assessment.record"), "today": today.isoformat(),
+            # each assessment kind offered to the office the pack names for it (the service unit's annual
+            # assessment, county HR's term-end appraisal), extension to the professional and managers
+            "may_assess": {spec["kind"] for spec in program.get("assessments") or []
+                           if can("assessment.record") and spec.get("by_office")
+                           and assessments.may_assess(user(), g.tenant, placement, spec["by_office"])},
+            "may_extend": extensions.may_request(user(), g.tenant, placement), "today": today.isoformat(),
             "offices": packs.office_names(effective), "tag_labels": pack_labels(effective.pack),
             "dispatch_returned": returned_step(placement.dispatch_instance_id)
             if placement.dispatch_state == "returned" else None}
