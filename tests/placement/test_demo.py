@@ -98,3 +98,27 @@ def test_demo_cases_read_in_the_order_they_happened(seeded_app):
             assert waiting and all(built - timedelta(days=70) < at <= utcnow() for at in waiting), (slug, waiting)
             audit = db.session.execute(select(AuditEntry.at).where(AuditEntry.tenant_id == tenant.id)).scalars().all()
             assert audit and min(audit) >= built - timedelta(days=1) and max(audit) <= utcnow()
+
+
+def test_a_run_that_stopped_midway_is_reported_not_taken_for_done(seeded_app, monkeypatch):
+    """A crash part-way through Kunming's cases leaves some made: the next run says so and fails, rather than
+    calling the tenant seeded and leaving a half-built demo."""
+    from grassroots.placement import demo
+
+    real = demo.Journey.sign
+
+    def failing(self, *args, **kwargs):
+        if self.username == "km_doctor_03":
+            raise RuntimeError("stopped midway")
+        return real(self, *args, **kwargs)
+
+    runner = seeded_app.test_cli_runner()
+    monkeypatch.setattr(demo.Journey, "sign", failing)
+    crashed = runner.invoke(args=["demo", "cases"])
+    assert crashed.exit_code != 0
+    db.session.rollback()
+    monkeypatch.setattr(demo.Journey, "sign", real)
+    again = runner.invoke(args=["demo", "cases"])
+    assert again.exit_code == 1
+    assert again.output.startswith("kunming ")  # the tenant that is half-built, named
+    assert "只建了一部分" in again.output and "only partly made" in again.output

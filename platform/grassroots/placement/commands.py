@@ -45,9 +45,16 @@ def replay_command(slug: str | None) -> None:
 def cases_command() -> None:
     """Seed Lijiang and Kunming with secondment cases in every state (after `demo seed`; idempotent), then
     whatever the modules built on placement add to them (subsidy: rosters and paid batches)."""
+    from grassroots.errors import UserError
     from grassroots.placement.demo import after_cases, seed_cases
 
-    for line in seed_cases():
+    try:
+        lines = seed_cases()
+    except UserError as exc:
+        db.session.rollback()
+        click.echo(f"{exc.message['zh']}\n{exc.message['en']}", err=True)
+        sys.exit(1)
+    for line in lines:
         click.echo(line)
     for seeder in after_cases:
         for line in seeder():

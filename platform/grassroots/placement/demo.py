@@ -386,6 +386,10 @@ def _kunming(tenant: Tenant) -> list[str]:
     return out
 
 
+# The professional of each tenant's last case: present only when its cases were all made.
+LAST_CASE = {"lijiang": "lj_doctor_14", "kunming": "km_doctor_04"}
+
+
 def seed_cases(tenants_dir: Path | None = None) -> list[str]:
     """Lijiang's and Kunming's demo cases (idempotent: a tenant already holding applications is left alone)."""
     tenants_dir = tenants_dir or Path(current_app.config["TENANTS_DIR"])
@@ -397,9 +401,16 @@ def seed_cases(tenants_dir: Path | None = None) -> list[str]:
             out.append(f"{slug}: not onboarded; run `grassroots demo seed` first")
             continue
         demo_users = select(User.id).where(User.username.in_([u for u, *_ in EXTRA_STAFF[slug]]))
+        last = select(User.id).where(User.username == LAST_CASE[slug])
         with tenant_context(tenant.id, db.session):
             if db.session.execute(select(Application.id).where(Application.submitted_by.in_(demo_users))
                                   .limit(1)).first() is not None:
+                if db.session.execute(select(Application.id).where(Application.submitted_by.in_(last))
+                                      .limit(1)).first() is None:
+                    raise UserError(409, "demo_partly_seeded", {
+                        "zh": f"{slug} 的演示案例只建了一部分（上次运行中途停止）；请删除实例数据库后重新运行 make seed",
+                        "en": f"{slug}'s demo cases were only partly made (an earlier run stopped midway); "
+                              "remove the instance database and run `make seed` again"})
                 out.append(f"{slug}: already has cases; left as is")
                 continue
             out += build(tenant)
