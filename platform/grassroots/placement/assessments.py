@@ -54,16 +54,17 @@ def _form_values(form: dict, placement: Placement, kind: str, year_no: int, grad
     return values
 
 
-def may_assess(user, tenant: Tenant, placement: Placement, office: str) -> bool:
-    """Whether `user` holds `office` (the pack's assessor of that kind) covering the service unit."""
+def assessor_offices(user, tenant: Tenant, placement: Placement, offices: set[str]) -> set[str]:
+    """Those of `offices` (assessors the pack names) that `user` holds covering the service unit."""
+    if not offices or not reach_of(user, tenant, RECORD).covers(placement.service_unit_id):
+        return set()
     service = db.session.get(Unit, placement.service_unit_id)
-    held = memberships_of(user.id, tenant.id)
-    return reach_of(user, tenant, RECORD).covers(placement.service_unit_id) and holders_cover(
-        held, office, "unit", service.code, load_tree())
+    held, tree = memberships_of(user.id, tenant.id), load_tree()
+    return {office for office in offices if holders_cover(held, office, "unit", service.code, tree)}
 
 
 def _check_assessor(user, tenant: Tenant, placement: Placement, office: str) -> None:
-    if not may_assess(user, tenant, placement, office):
+    if office not in assessor_offices(user, tenant, placement, {office}):
         raise forbidden("not_assessor", f"该考核由 {office} 负责（服务单位所在范围内）",
                         f"This assessment is made by {office} covering the service unit")
 

@@ -64,9 +64,10 @@ def _form_values(form: dict, placement: Placement, app: Application, ext: dict, 
     return values
 
 
-def may_request(user, tenant: Tenant, placement: Placement) -> bool:
+def may_request(user, tenant: Tenant, placement: Placement, app: Application | None = None) -> bool:
     """The professional (or whoever filed for them), or a manager covering the service or original unit."""
-    app = db.session.execute(select(Application).where(Application.id == placement.application_id)).scalar_one()
+    if app is None:
+        app = db.session.execute(select(Application).where(Application.id == placement.application_id)).scalar_one()
     professional = user.id in ({app.applicant_user_id} if app.applicant_user_id else {app.submitted_by})
     return professional or reach_of(user, tenant, MANAGE).covers(placement.service_unit_id, placement.original_unit_id)
 
@@ -76,7 +77,7 @@ def request_extension(tenant: Tenant, user, placement_id: int, years: int, reaso
     """Ask for `years` more years of service; starts the extension chain (or grants it). Commits."""
     placement = get_placement(placement_id)
     app = db.session.execute(select(Application).where(Application.id == placement.application_id)).scalar_one()
-    if not may_request(user, tenant, placement):
+    if not may_request(user, tenant, placement, app):
         raise forbidden("not_in_scope", "您不能为该服务申请延期", "You may not request an extension of this placement")
     if placement.state != "serving" or placement.planned_end_date is None:
         raise conflict("not_serving", "只有服务中且有约定截止日期的服务可以延期",

@@ -9,18 +9,21 @@ from grassroots.placement.applications import count_applications
 from grassroots.placement.placements import count_placements
 from grassroots.tenancy.models import Tenant
 
-CARDS = (
-    ("applications", "returned", "placement.applications", {"zh": "退回修改的申请", "en": "Applications returned for revision"}),
-    ("applications", "submitted", "placement.applications", {"zh": "审批中的申请", "en": "Applications under approval"}),
-    ("applications", "approved", "placement.applications", {"zh": "已批准、待匹配岗位的申请", "en": "Approved applications awaiting a post"}),
-    ("placements", "serving", "placement.placements", {"zh": "服务中人员", "en": "Professionals serving"}),
-)
+APPLICATION_CARDS = {
+    "returned": {"zh": "退回修改的申请", "en": "Applications returned for revision"},
+    "submitted": {"zh": "审批中的申请", "en": "Applications under approval"},
+    "approved": {"zh": "已批准、待匹配岗位的申请", "en": "Approved applications awaiting a post"},
+}
+SERVING = {"zh": "服务中人员", "en": "Professionals serving"}
 
 
 def home_counters(user, tenant: Tenant) -> list[dict]:
+    counts = count_applications(user, tenant, tuple(APPLICATION_CARDS))
+    cards = [("applications", state, "placement.applications", label, counts.get(state, 0))
+             for state, label in APPLICATION_CARDS.items()]
+    cards.append(("placements", "serving", "placement.placements", SERVING, count_placements(user, tenant, "serving")))
     out = []
-    for kind, state, endpoint, label in CARDS:
-        count = (count_applications if kind == "applications" else count_placements)(user, tenant, state)
+    for kind, state, endpoint, label, count in cards:
         if count:
             out.append({"key": f"{kind}-{state}", "label": label, "count": count,
                         "url": url_for(endpoint, tenant=tenant.slug, state=state)})

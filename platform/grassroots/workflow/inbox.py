@@ -40,15 +40,18 @@ def _covered(coverage: Coverage):
     return or_(*clauses) if clauses else None
 
 
-def _pending_rows(where=None) -> list:
-    query = (select(ChainTask, *INSTANCE_COLUMNS)
+def _pending(*columns, where=None):
+    """Pending tasks of chains still in progress (the inbox's rows, or their count), optionally narrowed."""
+    query = (select(*columns).select_from(ChainTask)
              .join(ChainInstance, and_(ChainInstance.id == ChainTask.instance_id,
                                        ChainInstance.tenant_id == ChainTask.tenant_id))
-             .where(ChainTask.state == "pending", ChainInstance.state == "in_progress")
-             .order_by(ChainTask.due_at.is_(None), ChainTask.due_at, ChainTask.opened_at, ChainTask.id))
-    if where is not None:
-        query = query.where(where)
-    return db.session.execute(query).all()
+             .where(ChainTask.state == "pending", ChainInstance.state == "in_progress"))
+    return query if where is None else query.where(where)
+
+
+def _pending_rows(where=None) -> list:
+    return db.session.execute(_pending(ChainTask, *INSTANCE_COLUMNS, where=where).order_by(
+        ChainTask.due_at.is_(None), ChainTask.due_at, ChainTask.opened_at, ChainTask.id)).all()
 
 
 def task_item(task: ChainTask, chain_id: str, definition: dict, subject_type: str, subject_id: int,
@@ -94,12 +97,8 @@ def inbox_count(user, tenant) -> int:
         where = _covered(coverage_of(memberships_of(user.id, tenant.id)))
         if where is None:
             return 0
-        query = (select(func.count()).select_from(ChainTask)
-                 .join(ChainInstance, and_(ChainInstance.id == ChainTask.instance_id,
-                                           ChainInstance.tenant_id == ChainTask.tenant_id))
-                 .where(ChainTask.state == "pending", ChainInstance.state == "in_progress", where,
-                        ChainInstance.submitter_user_id != user.id))
-        return db.session.execute(query).scalar_one()
+        return db.session.execute(_pending(func.count(), where=and_(
+            where, ChainInstance.submitter_user_id != user.id))).scalar_one()
 
 
 def unassigned_tasks(tenant) -> list[dict[str, Any]]:

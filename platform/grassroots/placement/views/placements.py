@@ -55,6 +55,9 @@ def placements_page():
 def _placement_context(placement) -> dict:
     effective = packs.pinned(g.tenant, placement)
     program = packs.program_of(effective, placement.program_id)
+    specs = program.get("assessments") or []
+    held = assessments.assessor_offices(user(), g.tenant, placement, {
+        s["by_office"] for s in specs if s.get("by_office")}) if can("assessment.record") else set()
     done = placements.assessments_of([placement.id])[placement.id]
     today = china_today()
     return {"placement": placement_dict(placement, assessments=done, effective=effective,
@@ -67,9 +70,7 @@ def _placement_context(placement) -> dict:
                 placement.service_unit_id, placement.original_unit_id),
             # each assessment kind offered to the office the pack names for it (the service unit's annual
             # assessment, county HR's term-end appraisal), extension to the professional and managers
-            "may_assess": {spec["kind"] for spec in program.get("assessments") or []
-                           if can("assessment.record") and spec.get("by_office")
-                           and assessments.may_assess(user(), g.tenant, placement, spec["by_office"])},
+            "may_assess": {spec["kind"] for spec in specs if spec.get("by_office") in held},
             "may_extend": extensions.may_request(user(), g.tenant, placement), "today": today.isoformat(),
             "offices": packs.office_names(effective), "tag_labels": pack_labels(effective.pack),
             "dispatch_returned": returned_step(placement.dispatch_instance_id)
